@@ -1,0 +1,150 @@
+package io.asyncinvoke.client;
+
+import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.model.Job;
+import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.model.JobStatus;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The reactive client for async-invoke. Build one with {@link AsyncInvokeClientBuilder}, share it:
+ * it is immutable and thread-safe.
+ *
+ * <p>Every method is lazy (nothing is sent until subscription) and cancellable. Bad input
+ * ({@link IllegalArgumentException}) fails the subscription before any request is sent. Other
+ * errors are {@link AsyncInvokeException}s: {@link ApiException} and its subtypes for error
+ * answers, {@link TransportException} when no answer came, {@link DecodeException} for a body
+ * that is not the expected JSON, {@link SubmitOutcomeUnknownException} when a submit may or may
+ * not have created a job.
+ *
+ * <pre>{@code
+ * AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().buildAsyncClient();
+ * client.submitAndWatch(InvokeRequests.image("fal-ai/flux/schnell").prompt("a lighthouse").build())
+ *       .subscribe(update -> System.out.println(update.status()));
+ * }</pre>
+ */
+public final class AsyncInvokeAsyncClient {
+
+    private final JobApi api;
+    private final JobWatcher watcher;
+    private final PollingOptions pollingOptions;
+    private final AsyncInvokeListener listener;
+    private final String endpoint;
+
+    AsyncInvokeAsyncClient(JobApi api, PollingOptions pollingOptions, AsyncInvokeListener listener, String endpoint) {
+        this.api = api;
+        this.watcher = new JobWatcher(api, listener);
+        this.pollingOptions = pollingOptions;
+        this.listener = listener;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Submits a job. Emits the job as the service accepted it (usually {@code QUEUED}; a server
+     * that finished synchronously may answer it {@code COMPLETED}). A submit is retried only when it
+     * provably was not processed (the connection failed before sending, or a 429); after a 5xx or a
+     * timeout it fails with {@link SubmitOutcomeUnknownException} instead of risking a duplicate.
+     */
+    public Mono<Job> submit(AsyncInvokeRequest request) {
+        return submitResponse(request).map(response -> response.value);
+    }
+
+    /**
+     * Reads a job's status with the light {@code GET /v1/async-invoke/{request_id}/status}.
+     * Fails with {@link NotFoundException} for an unknown or expired id.
+     */
+    public Mono<JobStatus> status(String requestId) {
+        return Mono.defer(() -> api.status(Inputs.requireRequestId(requestId))).map(response -> response.value);
+    }
+
+    /**
+     * Reads a whole job with {@code GET /v1/async-invoke/{request_id}}: {@code output} once
+     * {@code COMPLETED}, {@code error} once {@code FAILED}. Fails with {@link NotFoundException}
+     * for an unknown or expired id.
+     */
+    public Mono<Job> get(String requestId) {
+        return Mono.defer(() -> api.job(Inputs.requireRequestId(requestId))).map(response -> response.value);
+    }
+
+    /**
+     * Watches a job with the client's {@link PollingOptions}; see {@link #watch(String, PollingOptions)}.
+     */
+    public Flux<JobUpdate> watch(String requestId) {
+        return watch(requestId, pollingOptions);
+    }
+
+    /**
+     * Watches any job by its request_id — one submitted by another process, or before a restart.
+     *
+     * <p>Emits the current status first, then one element per status change (not per poll), and
+     * completes right after the terminal element ({@code COMPLETED} or {@code FAILED}), which
+     * carries the whole job. A {@code FAILED} job is an element, not an error. Polls the light
+     * status endpoint, never two polls at once, and reads the whole job once at the end.
+     * Cancelling stops polling at once. Fails with {@link AsyncInvokeTimeoutException} (naming the
+     * last status) when {@code options.timeout()} elapses first, or with the error of a poll whose
+     * retries ran out.
+     */
+    public Flux<JobUpdate> watch(String requestId, PollingOptions options) {
+        Objects.requireNonNull(options, "options");
+        return Flux.defer(() -> watcher.watch(Inputs.requireRequestId(requestId), options));
+    }
+
+    /** Submits a job and watches it; see {@link #submitAndWatch(AsyncInvokeRequest, PollingOptions)}. */
+    public Flux<JobUpdate> submitAndWatch(AsyncInvokeRequest request) {
+        return submitAndWatch(request, pollingOptions);
+    }
+
+    /**
+     * Submits a job and watches it to the end. The first element is the submit's answer (with the
+     * job, so its request_id is known at once); then one element per status change, ending with
+     * the terminal one. Errors as {@link #submit} and {@link #watch(String, PollingOptions)}.
+     */
+    public Flux<JobUpdate> submitAndWatch(AsyncInvokeRequest request, PollingOptions options) {
+        Objects.requireNonNull(options, "options");
+        return submitResponse(request).flatMapMany(submitted -> watcher.watchSubmitted(submitted, options));
+    }
+
+    /** Submits a job and waits for it; see {@link #invoke(AsyncInvokeRequest, PollingOptions)}. */
+    public Mono<Job> invoke(AsyncInvokeRequest request) {
+        return invoke(request, pollingOptions);
+    }
+
+    /**
+     * Submits a job, waits for it to end, and emits the completed job with its {@code output}.
+     * Fails with {@link JobFailedException} (request_id and the server's error message) if it
+     * ends {@code FAILED}, and otherwise as {@link #submitAndWatch(AsyncInvokeRequest, PollingOptions)}.
+     */
+    public Mono<Job> invoke(AsyncInvokeRequest request, PollingOptions options) {
+        return submitAndWatch(request, options).last().flatMap(AsyncInvokeAsyncClient::completedJob);
+    }
+
+    /** The polling options watches use unless given others. */
+    public PollingOptions pollingOptions() {
+        return pollingOptions;
+    }
+
+    private Mono<ApiResponse<Job>> submitResponse(AsyncInvokeRequest request) {
+        return Mono.defer(() -> api.submit(Inputs.requireValid(request)))
+                .doOnNext(response -> listener.jobSubmitted(response.value.getModelId() == null
+                        ? request.getModelId() : response.value.getModelId()));
+    }
+
+    private static Mono<Job> completedJob(JobUpdate update) {
+        Job job = update.job().orElse(null);
+        if (update.state() == JobState.FAILED && job != null) {
+            return Mono.error(new JobFailedException(job));
+        }
+        if (job == null || update.state() != JobState.COMPLETED) {
+            return Mono.error(new AsyncInvokeException("Job " + update.requestId() + " ended without a result (status "
+                    + update.status() + ")", update.requestId(), null));
+        }
+        return Mono.just(job);
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncInvokeAsyncClient{endpoint=" + endpoint + ", polling=" + pollingOptions + '}';
+    }
+}

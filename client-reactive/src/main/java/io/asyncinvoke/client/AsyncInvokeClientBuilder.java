@@ -1,0 +1,254 @@
+package io.asyncinvoke.client;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Function;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Configures and builds {@link AsyncInvokeAsyncClient} and {@link AsyncInvokeClient}.
+ *
+ * <pre>{@code
+ * AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder()
+ *         .apiKey(System.getenv("MODEL_ACCESS_KEY"))      // the default, too
+ *         .pollingOptions(PollingOptions.defaults().withTimeout(Duration.ofMinutes(5)))
+ *         .buildAsyncClient();
+ * }</pre>
+ *
+ * <p>Defaults: endpoint {@value #DEFAULT_ENDPOINT}; API key from the {@value #API_KEY_ENV}
+ * environment variable; connect timeout 10 s; response timeout 30 s;
+ * {@link PollingOptions#defaults()}; {@link RetryOptions#defaults()}; Reactor Netty's shared
+ * connection pool and event loops. The builder is not thread-safe; the clients it builds are.
+ */
+public final class AsyncInvokeClientBuilder {
+
+    /** The production endpoint. */
+    public static final String DEFAULT_ENDPOINT = "https://inference.do-ai.run";
+    /** The environment variable the API key is read from when none is given. */
+    public static final String API_KEY_ENV = "MODEL_ACCESS_KEY";
+
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private String endpoint = DEFAULT_ENDPOINT;
+    private String apiKey;
+    private HttpClient httpClient;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+    private PollingOptions pollingOptions = PollingOptions.defaults();
+    private RetryOptions retryOptions = RetryOptions.defaults();
+    private String userAgentSuffix;
+    private boolean allowInsecureHttp;
+    private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
+    private Function<String, String> environment = System::getenv;
+
+    /** A builder with the defaults above. */
+    public AsyncInvokeClientBuilder() {
+    }
+
+    /**
+     * The service's base URL, e.g. {@code https://inference.do-ai.run} (may carry a path prefix for
+     * a proxy). Plain {@code http://} is refused unless the host is loopback or
+     * {@link #allowInsecureHttp(boolean)} is set: the API key must not cross a network in clear.
+     */
+    public AsyncInvokeClientBuilder endpoint(String endpoint) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        return this;
+    }
+
+    /** The model access key ({@code sk-do-...}). Without one, {@value #API_KEY_ENV} is read. */
+    public AsyncInvokeClientBuilder apiKey(String apiKey) {
+        this.apiKey = apiKey;
+        return this;
+    }
+
+    /**
+     * A Reactor Netty client to build on, to share its connection pool, event loops or TLS and
+     * proxy settings. The client derives its own configuration from it (base URL, credentials,
+     * timeouts, no redirects, no wire logging since that would print the key) and leaves the given
+     * instance unchanged.
+     */
+    public AsyncInvokeClientBuilder httpClient(HttpClient httpClient) {
+        this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+        return this;
+    }
+
+    /** How long to wait for a connection (positive; default 10 s). */
+    public AsyncInvokeClientBuilder connectTimeout(Duration connectTimeout) {
+        this.connectTimeout = PollingOptions.positive(connectTimeout, "connectTimeout");
+        return this;
+    }
+
+    /** How long to wait for a response once the request is sent (positive; default 30 s). */
+    public AsyncInvokeClientBuilder responseTimeout(Duration responseTimeout) {
+        this.responseTimeout = PollingOptions.positive(responseTimeout, "responseTimeout");
+        return this;
+    }
+
+    /** How watches poll (default {@link PollingOptions#defaults()}). */
+    public AsyncInvokeClientBuilder pollingOptions(PollingOptions pollingOptions) {
+        this.pollingOptions = Objects.requireNonNull(pollingOptions, "pollingOptions");
+        return this;
+    }
+
+    /** How single requests are retried (default {@link RetryOptions#defaults()}). */
+    public AsyncInvokeClientBuilder retryOptions(RetryOptions retryOptions) {
+        this.retryOptions = Objects.requireNonNull(retryOptions, "retryOptions");
+        return this;
+    }
+
+    /** Appended to the {@code User-Agent} header, e.g. {@code "my-app/1.2"}. */
+    public AsyncInvokeClientBuilder userAgentSuffix(String userAgentSuffix) {
+        if (userAgentSuffix != null && userAgentSuffix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("userAgentSuffix must not contain control characters");
+        }
+        this.userAgentSuffix = userAgentSuffix;
+        return this;
+    }
+
+    /** Allows a plain {@code http://} endpoint on a non-loopback host (off by default). */
+    public AsyncInvokeClientBuilder allowInsecureHttp(boolean allowInsecureHttp) {
+        this.allowInsecureHttp = allowInsecureHttp;
+        return this;
+    }
+
+    /** Receives request, retry and job events, e.g. for metrics (default: none). */
+    public AsyncInvokeClientBuilder listener(AsyncInvokeListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** For tests: where environment variables are read from. */
+    AsyncInvokeClientBuilder environment(Function<String, String> environment) {
+        this.environment = environment;
+        return this;
+    }
+
+    /**
+     * Builds the reactive client.
+     *
+     * @throws IllegalStateException    when no API key is given or found in {@value #API_KEY_ENV}
+     * @throws IllegalArgumentException when the endpoint or key is malformed
+     */
+    public AsyncInvokeAsyncClient buildAsyncClient() {
+        String key = resolveApiKey();
+        Endpoint target = Endpoint.parse(endpoint, allowInsecureHttp);
+        HttpClient base = (httpClient != null ? httpClient : HttpClient.create())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .responseTimeout(responseTimeout)
+                .disableRetry(true)
+                .followRedirect(false)
+                .wiretap(false);
+        String authorization = "Bearer " + key;
+        String userAgent = userAgent();
+        HttpClient api = base.baseUrl(target.origin)
+                .headers(headers -> headers
+                        .set(HttpHeaderNames.AUTHORIZATION, authorization)
+                        .set(HttpHeaderNames.USER_AGENT, userAgent)
+                        .set(HttpHeaderNames.ACCEPT, "application/json"));
+        Function<String, String> redactor = text -> text == null ? null : text.replace(key, "[REDACTED]");
+        JobApi jobApi = new HttpJobApi(api, target.basePath, new RetryPolicy(retryOptions, listener), listener, redactor);
+        return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display);
+    }
+
+    /** Builds the blocking client; see {@link #buildAsyncClient()}. */
+    public AsyncInvokeClient buildClient() {
+        return new AsyncInvokeClient(buildAsyncClient());
+    }
+
+    private String resolveApiKey() {
+        String key = apiKey != null ? apiKey : environment.apply(API_KEY_ENV);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("No API key: call apiKey(...) or set the " + API_KEY_ENV
+                    + " environment variable to a model access key (sk-do-...)");
+        }
+        if (key.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("The API key must not contain whitespace or control characters");
+        }
+        return key;
+    }
+
+    private String userAgent() {
+        String agent = "async-invoke-java/" + Version.VALUE + " (Java " + System.getProperty("java.version") + ")";
+        return userAgentSuffix == null || userAgentSuffix.isBlank() ? agent : agent + " " + userAgentSuffix.trim();
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncInvokeClientBuilder{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : "[REDACTED]")
+                + ", polling=" + pollingOptions + ", retry=" + retryOptions + '}';
+    }
+
+    /** A checked endpoint: origin for the HTTP client, path prefix for requests. */
+    static final class Endpoint {
+        final String origin;
+        final String basePath;
+        final String display;
+
+        private Endpoint(String origin, String basePath) {
+            this.origin = origin;
+            this.basePath = basePath;
+            this.display = origin + basePath;
+        }
+
+        static Endpoint parse(String endpoint, boolean allowInsecureHttp) {
+            URI uri;
+            try {
+                uri = new URI(endpoint.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("endpoint is not a valid URL: " + e.getMessage(), e);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                throw new IllegalArgumentException("endpoint must be an http(s) URL, was \"" + endpoint + "\"");
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("endpoint has no host: \"" + endpoint + "\"");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("endpoint must not carry user info, a query or a fragment");
+            }
+            if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(uri.getHost())) {
+                throw new IllegalArgumentException("endpoint " + endpoint + " is plain http on a non-loopback host: the API"
+                        + " key would travel in clear. Use https, or allowInsecureHttp(true) if you really mean it");
+            }
+            String origin = scheme + "://" + uri.getRawAuthority();
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return new Endpoint(origin, path);
+        }
+
+        static boolean isLoopback(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+        }
+    }
+
+    /** The library version, from the build. */
+    static final class Version {
+        static final String VALUE = read();
+
+        private static String read() {
+            try (InputStream in = AsyncInvokeClientBuilder.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    return "dev";
+                }
+                Properties properties = new Properties();
+                properties.load(in);
+                return properties.getProperty("version", "dev");
+            } catch (IOException e) {
+                return "dev";
+            }
+        }
+    }
+}

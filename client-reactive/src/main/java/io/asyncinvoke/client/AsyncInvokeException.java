@@ -1,0 +1,29 @@
+package io.asyncinvoke.client;
+
+/**
+ * Base of every error this client raises. Unchecked; catch this type to handle them all.
+ *
+ * <p>{@link #requestId()} names the job the error concerns when one is known, so the caller can
+ * resume watching it later.
+ */
+public class AsyncInvokeException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String requestId;
+
+    /**
+     * @param message   what went wrong, for humans
+     * @param requestId the job's request_id, or {@code null} when there is none
+     * @param cause     the underlying failure, or {@code null}
+     */
+    public AsyncInvokeException(String message, String requestId, Throwable cause) {
+        super(message, cause);
+        this.requestId = requestId;
+    }
+
+    /** The request_id of the job this error concerns, or {@code null} when none is known. */
+    public String requestId() {
+        return requestId;
+    }
+}

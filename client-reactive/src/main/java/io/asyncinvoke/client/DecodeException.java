@@ -1,0 +1,29 @@
+package io.asyncinvoke.client;
+
+/**
+ * A response body was not the JSON expected: truncated, malformed, or missing a required field.
+ * {@link #bodySnippet()} keeps the start of what arrived.
+ */
+public final class DecodeException extends AsyncInvokeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int statusCode;
+    private final String bodySnippet;
+
+    DecodeException(String message, String requestId, int statusCode, String bodySnippet, Throwable cause) {
+        super(message, requestId, cause);
+        this.statusCode = statusCode;
+        this.bodySnippet = bodySnippet;
+    }
+
+    /** The HTTP status of the response. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** The start of the body, for diagnosis. */
+    public String bodySnippet() {
+        return bodySnippet;
+    }
+}

@@ -1,0 +1,349 @@
+package io.asyncinvoke.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.model.ApiError;
+import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.model.Job;
+import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.model.JobStatus;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufMono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * The three calls over Reactor Netty. Each attempt reads the whole (small) body with
+ * {@code responseSingle}, which always consumes and releases it, then maps the answer: a 2xx is
+ * decoded, anything else becomes the matching exception with every detail the server gave.
+ */
+final class HttpJobApi implements JobApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpJobApi.class);
+
+    static final String SUBMIT_PATH = "/v1/async-invoke";
+    private static final ObjectReader JOB_READER = AsyncInvokeJson.MAPPER.readerFor(Job.class);
+    private static final ObjectReader STATUS_READER = AsyncInvokeJson.MAPPER.readerFor(JobStatus.class);
+    private static final ObjectReader ERROR_READER = AsyncInvokeJson.MAPPER.readerFor(ApiError.class);
+    private static final ObjectWriter REQUEST_WRITER = AsyncInvokeJson.MAPPER.writerFor(AsyncInvokeRequest.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int SNIPPET_LENGTH = 200;
+
+    private final HttpClient http;
+    private final String basePath;
+    private final RetryPolicy retries;
+    private final AsyncInvokeListener listener;
+    private final Function<String, String> redactor;
+
+    /**
+     * @param http     configured with the base URL, credentials and timeouts
+     * @param basePath the endpoint's path prefix ("" for none), without a trailing slash
+     * @param redactor removes the API key from any text that could come back from the network
+     */
+    HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
+               Function<String, String> redactor) {
+        this.http = http;
+        this.basePath = basePath;
+        this.retries = retries;
+        this.listener = listener;
+        this.redactor = redactor;
+    }
+
+    @Override
+    public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
+        String modelId = request.getModelId();
+        return retries.apply(Operation.SUBMIT, Mono.defer(() -> {
+            byte[] body;
+            try {
+                body = REQUEST_WRITER.writeValueAsBytes(request);
+            } catch (JsonProcessingException e) {
+                return Mono.error(new IllegalArgumentException("request cannot be written as JSON: " + e.getOriginalMessage(), e));
+            }
+            Attempt attempt = new Attempt(Operation.SUBMIT, null, modelId);
+            return http.post()
+                    .uri(basePath + SUBMIT_PATH)
+                    .send((req, out) -> {
+                        attempt.sent = true;
+                        req.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+                        return out.sendByteArray(Mono.just(body));
+                    })
+                    .responseSingle(HttpJobApi::collect)
+                    .onErrorMap(attempt::transportFailure)
+                    .map(raw -> attempt.decodeJob(raw, JOB_READER));
+        }));
+    }
+
+    @Override
+    public Mono<ApiResponse<JobStatus>> status(String requestId) {
+        String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId) + "/status";
+        return retries.apply(Operation.STATUS, Mono.defer(() -> {
+            Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
+            return http.get().uri(path)
+                    .responseSingle(HttpJobApi::collect)
+                    .onErrorMap(attempt::transportFailure)
+                    .map(attempt::decodeStatus);
+        }));
+    }
+
+    @Override
+    public Mono<ApiResponse<Job>> job(String requestId) {
+        String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId);
+        return retries.apply(Operation.GET, Mono.defer(() -> {
+            Attempt attempt = new Attempt(Operation.GET, requestId, null);
+            return http.get().uri(path)
+                    .responseSingle(HttpJobApi::collect)
+                    .onErrorMap(attempt::transportFailure)
+                    .map(raw -> attempt.decodeJob(raw, JOB_READER));
+        }));
+    }
+
+    private static Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
+        return body.asByteArray()
+                .defaultIfEmpty(EMPTY)
+                .map(bytes -> new RawResponse(response.status().code(),
+                        RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()), bytes));
+    }
+
+    /** A whole answer: status, the rate-limit headers and the body. */
+    private static final class RawResponse {
+        final int status;
+        final RateLimitInfo rateLimit;
+        final byte[] body;
+
+        RawResponse(int status, RateLimitInfo rateLimit, byte[] body) {
+            this.status = status;
+            this.rateLimit = rateLimit;
+            this.body = body;
+        }
+    }
+
+    /** One HTTP attempt: what it is for, when it started, and whether the request left. */
+    private final class Attempt {
+        final Operation operation;
+        final String requestId;
+        final String modelId;
+        final long startNanos = System.nanoTime();
+        volatile boolean sent;
+
+        Attempt(Operation operation, String requestId, String modelId) {
+            this.operation = operation;
+            this.requestId = requestId;
+            this.modelId = modelId;
+        }
+
+        ApiResponse<JobStatus> decodeStatus(RawResponse raw) {
+            if (!isSuccess(raw.status)) {
+                throw failed(raw);
+            }
+            JobStatus status = read(raw, STATUS_READER);
+            if (status.getStatus() == null) {
+                throw decodeFailure(raw, "the status answer has no status", null);
+            }
+            if (status.getRequestId() == null) {
+                status.setRequestId(requestId);
+            }
+            completed(raw.status, null);
+            return new ApiResponse<>(status, rawStatus(status.getStatus(), raw), raw.rateLimit, raw.status);
+        }
+
+        ApiResponse<Job> decodeJob(RawResponse raw, ObjectReader reader) {
+            if (!isSuccess(raw.status)) {
+                throw failed(raw);
+            }
+            Job job = read(raw, reader);
+            if (job.getStatus() == null || job.getRequestId() == null || job.getRequestId().isBlank()) {
+                throw decodeFailure(raw, "the job has no " + (job.getStatus() == null ? "status" : "request_id"), null);
+            }
+            completed(raw.status, null);
+            return new ApiResponse<>(job, rawStatus(job.getStatus(), raw), raw.rateLimit, raw.status);
+        }
+
+        private <T> T read(RawResponse raw, ObjectReader reader) {
+            T value;
+            try {
+                value = reader.readValue(raw.body);
+            } catch (IOException e) {
+                throw decodeFailure(raw, "the body is not the expected JSON", e);
+            }
+            if (value == null) {
+                throw decodeFailure(raw, "the body is empty", null);
+            }
+            return value;
+        }
+
+        /** The status string as sent; only an unknown value costs a second look at the body. */
+        private String rawStatus(JobState state, RawResponse raw) {
+            if (state != JobState.UNKNOWN_DEFAULT_OPEN_API) {
+                return state.getValue();
+            }
+            try {
+                JsonNode status = AsyncInvokeJson.MAPPER.readTree(raw.body).get("status");
+                return status == null ? state.getValue() : status.asText();
+            } catch (IOException e) {
+                return state.getValue();
+            }
+        }
+
+        private RuntimeException decodeFailure(RawResponse raw, String problem, Throwable cause) {
+            DecodeException error = new DecodeException(describe() + " answered HTTP " + raw.status + " but " + problem,
+                    requestId, raw.status, snippet(raw.body), cause);
+            completed(raw.status, error);
+            // A 2xx to a submit means the job was probably created; without its id the outcome is unknown.
+            return operation == Operation.SUBMIT ? new SubmitOutcomeUnknownException(modelId, error) : error;
+        }
+
+        private RuntimeException failed(RawResponse raw) {
+            String errorId = null;
+            String errorMessage = null;
+            String errorRequestId = null;
+            if (looksLikeJson(raw.body)) {
+                try {
+                    ApiError envelope = ERROR_READER.readValue(raw.body);
+                    if (envelope != null) {
+                        errorId = envelope.getId();
+                        errorMessage = envelope.getMessage() == null ? null : redactor.apply(envelope.getMessage());
+                        errorRequestId = envelope.getRequestId();
+                    }
+                } catch (IOException notTheEnvelope) {
+                    // fall through: the snippet keeps what arrived
+                }
+            }
+            String snippet = errorId == null && errorMessage == null ? snippet(raw.body) : null;
+            StringBuilder message = new StringBuilder(describe()).append(" failed: HTTP ").append(raw.status);
+            if (errorId != null) {
+                message.append(' ').append(errorId);
+            }
+            if (errorMessage != null) {
+                message.append(": ").append(errorMessage);
+            }
+            if (snippet != null && !snippet.isEmpty()) {
+                message.append(" (body: ").append(snippet).append(')');
+            }
+            if (errorRequestId != null) {
+                message.append(" [error request_id ").append(errorRequestId).append(']');
+            }
+            String text = message.toString();
+            ApiException error;
+            if (raw.status == 401 || raw.status == 403) {
+                error = new AuthenticationException(text, requestId, raw.status, errorId, errorMessage, errorRequestId,
+                        raw.rateLimit, snippet);
+            } else if (raw.status == 404) {
+                error = new NotFoundException(text, requestId, raw.status, errorId, errorMessage, errorRequestId,
+                        raw.rateLimit, snippet);
+            } else if (raw.status == 429) {
+                error = new RateLimitedException(text, requestId, raw.status, errorId, errorMessage, errorRequestId,
+                        raw.rateLimit, snippet);
+            } else {
+                error = new ApiException(text, requestId, raw.status, errorId, errorMessage, errorRequestId,
+                        raw.rateLimit, snippet);
+            }
+            completed(raw.status, error);
+            if (operation == Operation.SUBMIT && raw.status >= 500) {
+                return new SubmitOutcomeUnknownException(modelId, error);
+            }
+            return error;
+        }
+
+        Throwable transportFailure(Throwable failure) {
+            if (failure instanceof AsyncInvokeException || failure instanceof IllegalArgumentException) {
+                return failure;
+            }
+            boolean timeout = failure instanceof ReadTimeoutException || failure instanceof ConnectTimeoutException
+                    || failure instanceof TimeoutException;
+            // A read has no side effect, so only a submit tracks whether its bytes left.
+            boolean requestSent = operation == Operation.SUBMIT ? sent : !isConnectFailure(failure);
+            String cause = failure.getMessage() == null ? failure.getClass().getSimpleName()
+                    : failure.getClass().getSimpleName() + ": " + redactor.apply(failure.getMessage());
+            TransportException error = new TransportException(describe() + " failed: "
+                    + (timeout ? "timed out" : "connection error") + (requestSent ? "" : " before the request was sent")
+                    + " (" + cause + ")", requestId, requestSent, timeout, failure);
+            completed(0, error);
+            if (operation == Operation.SUBMIT && requestSent) {
+                return new SubmitOutcomeUnknownException(modelId, error);
+            }
+            return error;
+        }
+
+        private void completed(int status, Throwable error) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            listener.requestCompleted(operation, status, error, duration);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} -> {} in {} ms", describe(), status == 0 ? "no response" : String.valueOf(status),
+                        duration.toMillis());
+            }
+        }
+
+        private String describe() {
+            switch (operation) {
+                case SUBMIT:
+                    return "Submit to " + modelId;
+                case STATUS:
+                    return "Status of job " + requestId;
+                default:
+                    return "Read of job " + requestId;
+            }
+        }
+    }
+
+    private static boolean isSuccess(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    private static boolean isConnectFailure(Throwable failure) {
+        return failure instanceof ConnectException || failure instanceof ConnectTimeoutException
+                || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
+    }
+
+    private static boolean looksLikeJson(byte[] body) {
+        for (byte b : body) {
+            if (b == '{') {
+                return true;
+            }
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The start of a body, printable, on one line, without the API key. */
+    private String snippet(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, SNIPPET_LENGTH * 4), StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(SNIPPET_LENGTH + 1);
+        boolean pendingSpace = false;
+        int i = 0;
+        for (; i < text.length() && out.length() < SNIPPET_LENGTH; i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                pendingSpace = out.length() > 0;
+            } else {
+                if (pendingSpace) {
+                    out.append(' ');
+                    pendingSpace = false;
+                }
+                out.append(c);
+            }
+        }
+        if (i < text.length() || body.length > SNIPPET_LENGTH * 4) {
+            out.append('\u2026');
+        }
+        return redactor.apply(out.toString());
+    }
+}

@@ -1,0 +1,27 @@
+package io.asyncinvoke.client;
+
+import io.asyncinvoke.model.Job;
+
+/** The job ended {@code FAILED}. Carries the request_id, the server's error message and the job. */
+public final class JobFailedException extends AsyncInvokeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient Job job;
+
+    JobFailedException(Job job) {
+        super("Job " + job.getRequestId() + " (" + job.getModelId() + ") failed: "
+                + (job.getError() == null ? "the service gave no reason" : job.getError()), job.getRequestId(), null);
+        this.job = job;
+    }
+
+    /** The server's error message ({@code error} of the job), or {@code null} if it gave none. */
+    public String errorMessage() {
+        return job.getError();
+    }
+
+    /** The failed job as the service returned it. */
+    public Job job() {
+        return job;
+    }
+}

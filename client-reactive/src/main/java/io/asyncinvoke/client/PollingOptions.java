@@ -1,0 +1,146 @@
+package io.asyncinvoke.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a watch polls a job: an immutable spec in the style of Reactor's {@code RetryBackoffSpec}.
+ * Every {@code withX} method returns a new instance.
+ *
+ * <p>The n-th delay between polls (n = 0, 1, 2, …) is {@code min(maxInterval, interval ×
+ * backoffFactor^n)}, spread by ±{@code jitter} so that many watches started together do not poll
+ * in lockstep. The first poll after a submit waits {@link #firstDelay()}; {@code watch} of an
+ * existing job polls at once. A server's {@code Retry-After}, or its {@code ratelimit-reset} when
+ * no request remains, pushes the next poll later: the client never polls before the server asked.
+ *
+ * <p>Defaults, and why:
+ * <ul>
+ *   <li>first delay 500 ms — fast image models (flux/schnell) finish in about a second, so the
+ *       first answer after a submit is often the interesting one;</li>
+ *   <li>interval 500 ms, backoff factor 1.5, maximum interval 5 s — short jobs are seen finishing
+ *       within a fraction of a second while long audio jobs settle to one poll every 5 s, far
+ *       inside the service's 250 requests per minute per key;</li>
+ *   <li>jitter 0.2 — enough to de-synchronise a burst of watches without making delays erratic;</li>
+ *   <li>timeout 10 minutes — longer than any documented model takes; a watch that reaches it
+ *       ends with {@link AsyncInvokeTimeoutException}, and the job can be watched again.</li>
+ * </ul>
+ */
+public final class PollingOptions {
+
+    private static final PollingOptions DEFAULTS = new PollingOptions(Duration.ofMillis(500), Duration.ofMillis(500),
+            1.5, Duration.ofSeconds(5), 0.2, Duration.ofMinutes(10));
+
+    private final Duration firstDelay;
+    private final Duration interval;
+    private final double backoffFactor;
+    private final Duration maxInterval;
+    private final double jitter;
+    private final Duration timeout;
+
+    private PollingOptions(Duration firstDelay, Duration interval, double backoffFactor, Duration maxInterval,
+                           double jitter, Duration timeout) {
+        this.firstDelay = firstDelay;
+        this.interval = interval;
+        this.backoffFactor = backoffFactor;
+        this.maxInterval = maxInterval;
+        this.jitter = jitter;
+        this.timeout = timeout;
+    }
+
+    /** The defaults described above. */
+    public static PollingOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Delay before the first poll after a submit (zero or more). */
+    public PollingOptions withFirstDelay(Duration firstDelay) {
+        return new PollingOptions(nonNegative(firstDelay, "firstDelay"), interval, backoffFactor, maxInterval,
+                jitter, timeout);
+    }
+
+    /** Delay between the first two polls; later delays grow by the backoff factor (positive). */
+    public PollingOptions withInterval(Duration interval) {
+        return new PollingOptions(firstDelay, positive(interval, "interval"), backoffFactor, maxInterval, jitter,
+                timeout);
+    }
+
+    /** Growth of the delay from one poll to the next (1.0 for a fixed interval; at least 1.0). */
+    public PollingOptions withBackoffFactor(double backoffFactor) {
+        if (!(backoffFactor >= 1.0) || Double.isInfinite(backoffFactor)) {
+            throw new IllegalArgumentException("backoffFactor must be a finite number >= 1.0, was " + backoffFactor);
+        }
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout);
+    }
+
+    /** Upper bound of the delay between polls before jitter (positive). */
+    public PollingOptions withMaxInterval(Duration maxInterval) {
+        return new PollingOptions(firstDelay, interval, backoffFactor, positive(maxInterval, "maxInterval"), jitter,
+                timeout);
+    }
+
+    /** Random spread of each delay, as a fraction of it: 0.2 means ±20 % (0.0 to 1.0). */
+    public PollingOptions withJitter(double jitter) {
+        if (!(jitter >= 0.0 && jitter <= 1.0)) {
+            throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, was " + jitter);
+        }
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout);
+    }
+
+    /** How long a watch may take overall before it ends with {@link AsyncInvokeTimeoutException} (positive). */
+    public PollingOptions withTimeout(Duration timeout) {
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter,
+                positive(timeout, "timeout"));
+    }
+
+    /** @see #withFirstDelay(Duration) */
+    public Duration firstDelay() {
+        return firstDelay;
+    }
+
+    /** @see #withInterval(Duration) */
+    public Duration interval() {
+        return interval;
+    }
+
+    /** @see #withBackoffFactor(double) */
+    public double backoffFactor() {
+        return backoffFactor;
+    }
+
+    /** @see #withMaxInterval(Duration) */
+    public Duration maxInterval() {
+        return maxInterval;
+    }
+
+    /** @see #withJitter(double) */
+    public double jitter() {
+        return jitter;
+    }
+
+    /** @see #withTimeout(Duration) */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    static Duration nonNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "PollingOptions{firstDelay=" + firstDelay + ", interval=" + interval + ", backoffFactor="
+                + backoffFactor + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", timeout=" + timeout + '}';
+    }
+}

@@ -1,0 +1,72 @@
+package io.asyncinvoke.client;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Reads the rate-limit headers of a response, tolerating absent or garbled values. */
+final class RateLimits {
+
+    /** {@code ratelimit-reset} below this is a number of seconds from now, above it epoch seconds. */
+    private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
+
+    private RateLimits() {
+    }
+
+    static RateLimitInfo parse(HttpHeaders headers, long nowMillis) {
+        String limit = headers.get("ratelimit-limit");
+        String remaining = headers.get("ratelimit-remaining");
+        String reset = headers.get("ratelimit-reset");
+        String retryAfter = headers.get("retry-after");
+        if (limit == null && remaining == null && reset == null && retryAfter == null) {
+            return RateLimitInfo.NONE;
+        }
+        Long resetValue = leadingLong(reset);
+        Instant resetAt = null;
+        if (resetValue != null) {
+            resetAt = resetValue >= EPOCH_SECONDS_THRESHOLD
+                    ? Instant.ofEpochSecond(resetValue)
+                    : Instant.ofEpochMilli(nowMillis).plusSeconds(resetValue);
+        }
+        return new RateLimitInfo(toInt(leadingLong(limit)), toInt(leadingLong(remaining)), resetAt,
+                retryAfter(retryAfter, nowMillis));
+    }
+
+    /** {@code Retry-After} is either delta-seconds or an HTTP-date. */
+    static Duration retryAfter(String value, long nowMillis) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Long seconds = leadingLong(value);
+        if (seconds != null && value.trim().chars().allMatch(Character::isDigit)) {
+            return Duration.ofSeconds(seconds);
+        }
+        try {
+            long millis = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
+                    .toEpochMilli() - nowMillis;
+            return Duration.ofMillis(Math.max(0, millis));
+        } catch (DateTimeParseException notADate) {
+            return null;
+        }
+    }
+
+    /** The integer a header value starts with ({@code "250"}, {@code "250, 250;w=60"}), or null. */
+    private static Long leadingLong(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        int end = 0;
+        while (end < v.length() && end < 18 && Character.isDigit(v.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? null : Long.parseLong(v.substring(0, end));
+    }
+
+    private static Integer toInt(Long value) {
+        return value == null ? null : (int) Math.min(Integer.MAX_VALUE, value);
+    }
+}

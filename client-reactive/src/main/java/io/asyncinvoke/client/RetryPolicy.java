@@ -1,0 +1,85 @@
+package io.asyncinvoke.client;
+
+import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Decides whether a failed attempt is retried and after how long. A submit is retried only when
+ * it provably was not processed; reads are retried on transient failures.
+ */
+final class RetryPolicy {
+
+    private final RetryOptions options;
+    private final AsyncInvokeListener listener;
+
+    RetryPolicy(RetryOptions options, AsyncInvokeListener listener) {
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** {@code attempt} must be deferred: each retry resubscribes to it. */
+    <T> Mono<T> apply(Operation operation, Mono<T> attempt) {
+        if (options.maxAttempts() == 1) {
+            return attempt;
+        }
+        return attempt.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            long retriesSoFar = signal.totalRetries();
+            Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(operation, failure)
+                    ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
+                    : null;
+            if (delay == null) {
+                return Mono.error(failure);
+            }
+            listener.retryScheduled(operation, delay, failure);
+            if (failure instanceof RateLimitedException) {
+                listener.rateLimitWait(delay);
+            }
+            return Mono.delay(delay);
+        })));
+    }
+
+    static boolean isRetryable(Operation operation, Throwable failure) {
+        if (failure instanceof RateLimitedException) {
+            return true;
+        }
+        if (operation == Operation.SUBMIT) {
+            return failure instanceof TransportException && !((TransportException) failure).requestSent();
+        }
+        if (failure instanceof AuthenticationException || failure instanceof NotFoundException) {
+            return false;
+        }
+        if (failure instanceof ApiException) {
+            int status = ((ApiException) failure).statusCode();
+            return status == 500 || status == 502 || status == 503 || status == 504;
+        }
+        return failure instanceof TransportException || failure instanceof DecodeException;
+    }
+
+    /**
+     * Exponential backoff with jitter; a server-requested wait wins when longer. {@code null} when
+     * the server asks for more than {@link RetryOptions#maxServerDelay()}: better to surface the
+     * error than to hold the caller that long.
+     */
+    Duration delayBeforeRetry(long retriesSoFar, Throwable failure, long nowMillis) {
+        double base = options.minBackoff().toNanos() * Math.pow(2, Math.min(retriesSoFar, 62));
+        double capped = Math.min(base, options.maxBackoff().toNanos());
+        double spread = 1 + options.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        Duration backoff = Duration.ofNanos((long) Math.min(capped * spread, options.maxBackoff().toNanos()));
+        if (failure instanceof ApiException) {
+            Duration server = ((ApiException) failure).rateLimit().serverRequestedDelay(nowMillis);
+            if (server != null) {
+                if (server.compareTo(options.maxServerDelay()) > 0) {
+                    return null;
+                }
+                return server.compareTo(backoff) > 0 ? server : backoff;
+            }
+        }
+        return backoff;
+    }
+}
