@@ -1,0 +1,580 @@
+package io.asyncinvoke.simulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.model.Job;
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * An in-process simulator of DigitalOcean Serverless Inference async-invoke, for tests: the three
+ * API calls of {@code openapi/openapi.yaml} on one loopback listener, the jobs' output files on a
+ * second listener (a different origin), plus scripted failures, fault injection, rate limiting
+ * and a journal of every request.
+ *
+ * <pre>{@code
+ * try (Simulator sim = Simulator.builder()
+ *         .queuedFor(Duration.ofMillis(50))
+ *         .runningFor(Duration.ofMillis(100))
+ *         .start()) {
+ *     sim.inject(Fault.status(503).on(Endpoint.STATUS).times(2));
+ *     // point the client at sim.baseUrl() with sim.apiKey() ...
+ *     assertThat(sim.journal().count(Endpoint.SUBMIT)).isEqualTo(1);
+ * }
+ * }</pre>
+ *
+ * <p>Jobs go QUEUED, IN_PROGRESS, then COMPLETED (or FAILED when scripted), driven by the time
+ * since their submit (default 100 ms queued, 200 ms running); their state is computed when read,
+ * so there is no timer per job. Every method is thread-safe. The request handling never blocks,
+ * so the simulator can run under BlockHound.
+ */
+public final class Simulator implements AutoCloseable {
+
+    /** The API key a simulator accepts unless told otherwise. */
+    public static final String DEFAULT_API_KEY = "sk-do-simulator";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+    private static final String LOOPBACK = "127.0.0.1";
+
+    final Journal journal;
+    final RateLimiter rateLimiter;
+    final FaultSet faults;
+    final ConcurrentHashMap<String, SimJob> jobs = new ConcurrentHashMap<>();
+    final MediaFiles mediaFiles = new MediaFiles();
+    final boolean extraFields;
+    final int submitStatus;
+
+    private volatile String apiKey;
+    private final Random idRandom;
+    private final Random outputRandom;
+    private final Random envelopeRandom = new Random();
+    private final Supplier<Duration> queued;
+    private final Supplier<Duration> running;
+    private final Map<String, Supplier<Duration>> queuedByModel;
+    private final Map<String, Supplier<Duration>> runningByModel;
+    private final Map<String, Family> families;
+    private final ConcurrentLinkedQueue<String> failNext = new ConcurrentLinkedQueue<>();
+    private final CopyOnWriteArrayList<Map.Entry<Predicate<AsyncInvokeRequest>, String>> failWhere =
+            new CopyOnWriteArrayList<>();
+
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder acceptedConnections = new LongAdder();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LoopResources loops;
+    private final DisposableServer apiServer;
+    private final List<DisposableServer> mediaServers = new ArrayList<>();
+    private final String baseUrl;
+    private final String mediaBaseUrl;
+
+    private Simulator(Builder b) {
+        this.apiKey = b.apiKey;
+        this.submitStatus = b.submitStatus;
+        this.extraFields = b.extraFields;
+        Random seeds = b.seed != null ? new Random(b.seed) : new Random();
+        this.idRandom = new Random(seeds.nextLong());
+        this.outputRandom = new Random(seeds.nextLong());
+        this.faults = new FaultSet(new Random(seeds.nextLong()));
+        this.journal = new Journal(b.journal, b.journalCapacity);
+        this.rateLimiter = b.rateLimit > 0
+                ? new RateLimiter(b.rateLimit, b.rateWindow, true)
+                : new RateLimiter(RateLimiter.DEFAULT_LIMIT, RateLimiter.DEFAULT_WINDOW, false);
+        this.queued = b.queued;
+        this.running = b.running;
+        this.queuedByModel = Map.copyOf(b.queuedByModel);
+        this.runningByModel = Map.copyOf(b.runningByModel);
+        this.families = Map.copyOf(b.families);
+
+        Handler handler = new Handler(this);
+        this.loops = LoopResources.create("async-invoke-sim", 1, 2, true, false);
+        DisposableServer api = null;
+        try {
+            api = HttpServer.create()
+                    .runOn(loops, false)
+                    .bindAddress(() -> new InetSocketAddress(LOOPBACK, b.port))
+                    .httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
+                    .doOnChannelInit((observer, channel, remote) -> track(channel, true))
+                    .handle(handler::api)
+                    .bindNow(Duration.ofSeconds(10));
+            HttpServer media = HttpServer.create()
+                    .runOn(loops, false)
+                    .httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
+                    .doOnChannelInit((observer, channel, remote) -> track(channel, false))
+                    .handle(handler::media);
+            DisposableServer media4 = media.bindAddress(() -> new InetSocketAddress(LOOPBACK, b.mediaPort))
+                    .bindNow(Duration.ofSeconds(10));
+            mediaServers.add(media4);
+            try {
+                // "localhost" may resolve to ::1 first; answer there too when the machine has IPv6
+                mediaServers.add(media.bindAddress(() -> new InetSocketAddress("::1", media4.port()))
+                        .bindNow(Duration.ofSeconds(2)));
+            } catch (RuntimeException noIpv6) {
+                LOG.debug("media listener on [::1] not available: {}", noIpv6.toString());
+            }
+        } catch (RuntimeException e) {
+            if (api != null) {
+                api.disposeNow();
+            }
+            mediaServers.forEach(DisposableServer::disposeNow);
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+            throw e;
+        }
+        this.apiServer = api;
+        this.baseUrl = "http://" + LOOPBACK + ":" + api.port();
+        this.mediaBaseUrl = "http://localhost:" + mediaServers.get(0).port();
+        LOG.debug("simulator started: api {} media {}", baseUrl, mediaBaseUrl);
+    }
+
+    private void track(Channel channel, boolean api) {
+        if (channel instanceof ServerChannel) {
+            return;
+        }
+        channels.add(channel);
+        if (api) {
+            openConnections.incrementAndGet();
+            acceptedConnections.increment();
+        }
+        channel.closeFuture().addListener(f -> {
+            channels.remove(channel);
+            if (api) {
+                openConnections.decrementAndGet();
+            }
+        });
+        if (closed.get()) {
+            channel.close();
+        }
+    }
+
+    /** A builder with the defaults described on each setter. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ addresses and key
+
+    /** The API base URL, e.g. {@code http://127.0.0.1:41234} (no trailing slash). */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * The media base URL the outputs point to, e.g. {@code http://localhost:41235}: another
+     * origin than {@link #baseUrl()} (other host name, other port).
+     */
+    public String mediaBaseUrl() {
+        return mediaBaseUrl;
+    }
+
+    /** The API listener's port. */
+    public int port() {
+        return apiServer.port();
+    }
+
+    /** The media listener's port. */
+    public int mediaPort() {
+        return mediaServers.get(0).port();
+    }
+
+    /** The API key currently accepted, or null after {@link #revokeKey()}. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Accept {@code key} from now on (and no longer the previous one), e.g. to simulate a rotation. */
+    public void setApiKey(String key) {
+        this.apiKey = Objects.requireNonNull(key, "key");
+    }
+
+    /** Accept no key at all from now on: every API call answers 401, as when a key is revoked mid-watch. */
+    public void revokeKey() {
+        this.apiKey = null;
+    }
+
+    boolean authorizes(String authorization) {
+        String key = apiKey;
+        if (key == null || authorization == null) {
+            return false;
+        }
+        String value = authorization.trim();
+        return value.length() > 7 && value.regionMatches(true, 0, "Bearer ", 0, 7)
+                && value.substring(7).trim().equals(key);
+    }
+
+    // ------------------------------------------------------------------ journal and connections
+
+    /** Every request received, with counters. */
+    public Journal journal() {
+        return journal;
+    }
+
+    /** The TCP connections currently open on the API listener (for asserting that pools release them). */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** The TCP connections accepted on the API listener since start (for asserting reuse). */
+    public long acceptedConnections() {
+        return acceptedConnections.sum();
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** Add a fault; it applies to matching requests from now on (see {@link Fault}). */
+    public Simulator inject(Fault fault) {
+        faults.add(Objects.requireNonNull(fault, "fault"));
+        return this;
+    }
+
+    /** Remove every injected fault. Requests already hanging or delayed stay so. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    // ------------------------------------------------------------------ jobs
+
+    /**
+     * Jobs submitted from now on whose request satisfies {@code predicate} end FAILED with
+     * {@code errorMessage} (after their normal queued and running time). The first matching rule wins.
+     * The predicate runs on an event-loop thread when the submit arrives: it must be quick and must not block.
+     */
+    public Simulator failJobsWhere(Predicate<AsyncInvokeRequest> predicate, String errorMessage) {
+        failWhere.add(Map.entry(Objects.requireNonNull(predicate, "predicate"),
+                Objects.requireNonNull(errorMessage, "errorMessage")));
+        return this;
+    }
+
+    /** The next {@code n} jobs submitted end FAILED with {@code errorMessage}; checked before {@link #failJobsWhere}. */
+    public Simulator failNextJobs(int n, String errorMessage) {
+        Objects.requireNonNull(errorMessage, "errorMessage");
+        for (int i = 0; i < n; i++) {
+            failNext.add(errorMessage);
+        }
+        return this;
+    }
+
+    /** Forget {@link #failJobsWhere} and {@link #failNextJobs}; jobs already submitted keep their fate. */
+    public void clearFailures() {
+        failNext.clear();
+        failWhere.clear();
+    }
+
+    /**
+     * Force the {@code status} a job reports from now on to any raw string. A known value
+     * ({@code COMPLETED}, {@code FAILED}, ...) ends or holds the job there, with consistent
+     * timestamps and output or error; an unknown one (e.g. {@code CANCELLED}) is served verbatim
+     * with neither output nor error. Returns false when no such job exists.
+     */
+    public boolean overrideStatus(String requestId, String rawStatus) {
+        Objects.requireNonNull(rawStatus, "rawStatus");
+        SimJob job = jobs.get(requestId);
+        if (job == null) {
+            return false;
+        }
+        job.override(rawStatus, System.nanoTime());
+        return true;
+    }
+
+    /** Forget a job: its polls and media answer 404 from now on. Returns false when it did not exist. */
+    public boolean expire(String requestId) {
+        return jobs.remove(requestId) != null;
+    }
+
+    /** How many jobs exist (submitted and not expired). */
+    public int jobCount() {
+        return jobs.size();
+    }
+
+    /**
+     * The job as a whole-job poll would answer it now, as the generated model (an unknown raw
+     * status reads as {@code JobState.UNKNOWN_DEFAULT_OPEN_API}); empty when unknown or expired.
+     */
+    public Optional<Job> job(String requestId) {
+        SimJob job = jobs.get(requestId);
+        if (job == null) {
+            return Optional.empty();
+        }
+        JsonNode node = Json.job(job, job.view(System.nanoTime()), mediaBaseUrl, false);
+        try {
+            return Optional.of(Json.MAPPER.treeToValue(node, Job.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    SimJob createJob(AsyncInvokeRequest request, JsonNode input) {
+        String failure = failNext.poll();
+        if (failure == null) {
+            for (Map.Entry<Predicate<AsyncInvokeRequest>, String> rule : failWhere) {
+                if (rule.getKey().test(request)) {
+                    failure = rule.getValue();
+                    break;
+                }
+            }
+        }
+        String model = request.getModelId();
+        Family family = families.getOrDefault(model, Family.guess(model));
+        long queuedNanos = queuedByModel.getOrDefault(model, queued).get().toNanos();
+        long runningNanos = runningByModel.getOrDefault(model, running).get().toNanos();
+        long seed = outputRandom.nextLong();
+        while (true) {
+            SimJob job = new SimJob(uuid(idRandom), model, family, input, Instant.now(), System.nanoTime(),
+                    queuedNanos, runningNanos, failure, seed);
+            if (jobs.putIfAbsent(job.requestId, job) == null) {
+                return job;
+            }
+        }
+    }
+
+    /** A fresh random UUID for error envelopes (not from SecureRandom, which may block). */
+    String newId() {
+        return uuid(envelopeRandom);
+    }
+
+    private static String uuid(Random random) {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Stops both listeners: open connections are closed (hung and delayed responses are released
+     * with them), the ports are freed and the simulator's event-loop threads end. Idempotent;
+     * blocks the caller for a moment, so do not call it on an event loop.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        apiServer.disposeNow(Duration.ofSeconds(5));
+        for (DisposableServer media : mediaServers) {
+            media.disposeNow(Duration.ofSeconds(5));
+        }
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        LOG.debug("simulator stopped: {}", baseUrl);
+    }
+
+    @Override
+    public String toString() {
+        return "Simulator[" + baseUrl + ", media " + mediaBaseUrl + ", " + jobs.size() + " jobs]";
+    }
+
+    /**
+     * Runs a simulator until the process is stopped: {@code --port N} (default 8080),
+     * {@code --media-port N} (default any), {@code --api-key K}, {@code --queued-ms N},
+     * {@code --running-ms N}, {@code --submit-status 200|202}, {@code --rate-limit N} (per minute).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder b = builder().port(8080);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String value = args[i + 1];
+            switch (args[i]) {
+                case "--port": b.port(Integer.parseInt(value)); break;
+                case "--media-port": b.mediaPort(Integer.parseInt(value)); break;
+                case "--api-key": b.apiKey(value); break;
+                case "--queued-ms": b.queuedFor(Duration.ofMillis(Long.parseLong(value))); break;
+                case "--running-ms": b.runningFor(Duration.ofMillis(Long.parseLong(value))); break;
+                case "--submit-status": b.submitStatus(Integer.parseInt(value)); break;
+                case "--rate-limit": b.rateLimit(Integer.parseInt(value), Duration.ofMinutes(1)); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("option without a value: " + args[args.length - 1]);
+        }
+        Simulator sim = b.journal(false).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }));
+        System.out.println("async-invoke simulator: " + sim.baseUrl() + " (key " + sim.apiKey() + "), media "
+                + sim.mediaBaseUrl());
+        stopped.await();
+    }
+
+    /** Configures and {@linkplain #start() starts} a {@link Simulator}. Not thread-safe; use from one thread. */
+    public static final class Builder {
+        private String apiKey = DEFAULT_API_KEY;
+        private int submitStatus = 202;
+        private boolean extraFields;
+        private Long seed;
+        private int port;
+        private int mediaPort;
+        private boolean journal = true;
+        private int journalCapacity = 20_000;
+        private int rateLimit;
+        private Duration rateWindow = RateLimiter.DEFAULT_WINDOW;
+        private Supplier<Duration> queued = Durations.fixed(Duration.ofMillis(100));
+        private Supplier<Duration> running = Durations.fixed(Duration.ofMillis(200));
+        private final Map<String, Supplier<Duration>> queuedByModel = new HashMap<>();
+        private final Map<String, Supplier<Duration>> runningByModel = new HashMap<>();
+        private final Map<String, Family> families = new HashMap<>();
+
+        private Builder() {
+        }
+
+        /** The API key to accept (default {@value Simulator#DEFAULT_API_KEY}). */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+            return this;
+        }
+
+        /** The status a successful submit answers: 202 (default) or 200; the spec allows both. */
+        public Builder submitStatus(int status) {
+            if (status != 200 && status != 202) {
+                throw new IllegalArgumentException("submit answers 200 or 202, not " + status);
+            }
+            this.submitStatus = status;
+            return this;
+        }
+
+        /**
+         * Add fields the spec does not know to every job and status body
+         * ({@code "priority":1,"region":"nyc","metadata":{...}}), to check that clients ignore them. Default off.
+         */
+        public Builder extraFields(boolean extraFields) {
+            this.extraFields = extraFields;
+            return this;
+        }
+
+        /** Seed the random choices (request ids, output seeds, fault rates) for reproducible runs. Default: random. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The API port (default 0: a free one). Both listeners bind to loopback only. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The media port (default 0: a free one). */
+        public Builder mediaPort(int port) {
+            this.mediaPort = port;
+            return this;
+        }
+
+        /** Record each request (default true). Counters are kept either way; switch off for soak tests. */
+        public Builder journal(boolean enabled) {
+            this.journal = enabled;
+            return this;
+        }
+
+        /** How many requests the journal keeps before dropping the oldest (default 20,000). */
+        public Builder journalCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("capacity < 1");
+            }
+            this.journalCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Enforce a sliding-window rate limit over all API requests: beyond {@code limit} requests
+         * within {@code window}, answer 429 with {@code Retry-After}. Without it nothing is
+         * enforced and the headers report a limit of 5000 per minute.
+         */
+        public Builder rateLimit(int limit, Duration window) {
+            if (limit < 1 || window == null || window.isZero() || window.isNegative()) {
+                throw new IllegalArgumentException("rate limit needs limit >= 1 and a positive window");
+            }
+            this.rateLimit = limit;
+            this.rateWindow = window;
+            return this;
+        }
+
+        /** How long every job stays QUEUED (default 100 ms). */
+        public Builder queuedFor(Duration duration) {
+            return queuedFor(Durations.fixed(duration));
+        }
+
+        /** How long every job stays QUEUED, drawn per job (see {@link Durations}). */
+        public Builder queuedFor(Supplier<Duration> duration) {
+            this.queued = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /** How long every job stays IN_PROGRESS (default 200 ms). */
+        public Builder runningFor(Duration duration) {
+            return runningFor(Durations.fixed(duration));
+        }
+
+        /** How long every job stays IN_PROGRESS, drawn per job (see {@link Durations}). */
+        public Builder runningFor(Supplier<Duration> duration) {
+            this.running = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /** How long jobs of one model stay QUEUED, overriding the default. */
+        public Builder queuedFor(String modelId, Duration duration) {
+            return queuedFor(modelId, Durations.fixed(duration));
+        }
+
+        /** How long jobs of one model stay QUEUED, drawn per job, overriding the default. */
+        public Builder queuedFor(String modelId, Supplier<Duration> duration) {
+            queuedByModel.put(Objects.requireNonNull(modelId, "modelId"), Objects.requireNonNull(duration, "duration"));
+            return this;
+        }
+
+        /** How long jobs of one model stay IN_PROGRESS, overriding the default. */
+        public Builder runningFor(String modelId, Duration duration) {
+            return runningFor(modelId, Durations.fixed(duration));
+        }
+
+        /** How long jobs of one model stay IN_PROGRESS, drawn per job, overriding the default. */
+        public Builder runningFor(String modelId, Supplier<Duration> duration) {
+            runningByModel.put(Objects.requireNonNull(modelId, "modelId"), Objects.requireNonNull(duration, "duration"));
+            return this;
+        }
+
+        /** The output family of one model, overriding the guess from its id ({@link Family#guess}). */
+        public Builder family(String modelId, Family family) {
+            families.put(Objects.requireNonNull(modelId, "modelId"), Objects.requireNonNull(family, "family"));
+            return this;
+        }
+
+        /** Binds both listeners and returns the running simulator; close it when done. */
+        public Simulator start() {
+            return new Simulator(this);
+        }
+    }
+}
