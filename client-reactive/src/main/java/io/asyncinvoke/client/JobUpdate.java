@@ -1,5 +1,10 @@
 package io.asyncinvoke.client;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import java.util.Objects;
@@ -13,7 +18,13 @@ import java.util.Optional;
  * <p>{@link #status()} is the status as the service spelled it; {@link #state()} is the same as a
  * {@link JobState}, or {@link JobState#UNKNOWN_DEFAULT_OPEN_API} for a value this version does not
  * know (such a status is never terminal).
+ *
+ * <p>Any Jackson mapper with the JSR-310 module (Spring Boot's included) writes it as
+ * {@code {"request_id", "status", "terminal", "job"}}, {@code job} in the API's own snake_case
+ * form, so a {@code Flux<JobUpdate>} can be returned as Server-Sent Events as is.
  */
+@JsonPropertyOrder({"request_id", "status", "terminal", "job"})
+@JsonAutoDetect(getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class JobUpdate {
 
     private final String requestId;
@@ -33,11 +44,13 @@ public final class JobUpdate {
     }
 
     /** The job's request_id. */
+    @JsonProperty("request_id")
     public String requestId() {
         return requestId;
     }
 
     /** The status as the service sent it, e.g. {@code IN_PROGRESS}. */
+    @JsonProperty("status")
     public String status() {
         return status;
     }
@@ -48,6 +61,7 @@ public final class JobUpdate {
     }
 
     /** Whether the job has ended: {@code COMPLETED} or {@code FAILED}. */
+    @JsonProperty("terminal")
     public boolean isTerminal() {
         return isTerminal(state);
     }
@@ -68,6 +82,12 @@ public final class JobUpdate {
      */
     public Optional<Job> job() {
         return Optional.ofNullable(job);
+    }
+
+    @JsonProperty("job")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Job jobOrNull() {
+        return job;
     }
 
     static boolean isTerminal(JobState state) {
