@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -41,28 +42,21 @@ final class Handler {
     // ------------------------------------------------------------------ entry points
 
     Publisher<Void> api(HttpServerRequest req, HttpServerResponse res) {
-        Instant receivedAt = Instant.now();
-        String method = req.method().name();
-        String raw = req.uri();
-        Route route = Route.api(method, raw);
-        String auth = req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        Map<String, String> headers = sim.journal.isEnabled() ? copy(req.requestHeaders()) : Collections.emptyMap();
-        return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> {
-                    RecordedRequest rec = new RecordedRequest(sim.journal.nextSequence(), method, raw,
-                            route.endpoint, route.requestId, auth != null, sim.authorizes(auth), headers,
-                            body, receivedAt);
-                    sim.journal.add(rec);
-                    return dispatchApi(rec, route, res);
-                })
-                .onErrorResume(e -> internalError(res, e));
+        return receive(req, res, Route.api(req.method().name(), req.uri()),
+                (rec, route) -> dispatchApi(rec, route, res));
     }
 
     Publisher<Void> media(HttpServerRequest req, HttpServerResponse res) {
+        return receive(req, res, Route.media(req.method().name(), req.uri()),
+                (rec, route) -> apply(sim.faults.pick(rec), rec, res, () -> processMedia(route), Collections.emptyMap()));
+    }
+
+    /** Reads the whole body, journals the request, then hands it to {@code dispatch}. */
+    private Publisher<Void> receive(HttpServerRequest req, HttpServerResponse res, Route route,
+                                    BiFunction<RecordedRequest, Route, Mono<Void>> dispatch) {
         Instant receivedAt = Instant.now();
         String method = req.method().name();
         String raw = req.uri();
-        Route route = Route.media(method, raw);
         String auth = req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         Map<String, String> headers = sim.journal.isEnabled() ? copy(req.requestHeaders()) : Collections.emptyMap();
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
@@ -71,8 +65,7 @@ final class Handler {
                             route.endpoint, route.requestId, auth != null, sim.authorizes(auth), headers,
                             body, receivedAt);
                     sim.journal.add(rec);
-                    Fault fault = sim.faults.pick(rec);
-                    return apply(fault, rec, res, () -> processMedia(route), Collections.emptyMap());
+                    return dispatch.apply(rec, route);
                 })
                 .onErrorResume(e -> internalError(res, e));
     }
