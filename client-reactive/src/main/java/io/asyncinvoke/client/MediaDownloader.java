@@ -181,7 +181,7 @@ final class MediaDownloader {
                     || failure instanceof TimeoutException;
             boolean sent = !HttpJobApi.isConnectFailure(failure);
             String cause = failure.getMessage() == null ? failure.getClass().getSimpleName()
-                    : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+                    : failure.getClass().getSimpleName() + ": " + withoutSignature(failure.getMessage());
             TransportException error = new TransportException("Download of " + describe() + " failed: "
                     + (timeout ? "timed out" : "connection error") + " (" + cause + ")", requestId, sent, timeout,
                     failure);
@@ -200,6 +200,12 @@ final class MediaDownloader {
 
         private String describe() {
             return file.displayUrl() + (requestId == null ? "" : " (job " + requestId + ")");
+        }
+
+        /** {@code text} without the URL's query string, should a network library have quoted it. */
+        private String withoutSignature(String text) {
+            int query = url.indexOf('?');
+            return query < 0 || query == url.length() - 1 ? text : text.replace(url.substring(query + 1), "\u2026");
         }
     }
 
@@ -234,7 +240,7 @@ final class MediaDownloader {
         private final Path directory;
         private final Path path;
         private final FileChannel channel;
-        private boolean moved;
+        private volatile boolean moved;
 
         private PartFile(Path directory, Path path, FileChannel channel) {
             this.directory = directory;
