@@ -39,7 +39,7 @@ final class RunCommand extends JobCommand {
 
     @Override
     int execute(AsyncInvokeAsyncClient client, Progress progress) {
-        JobUpdate last = client.submitAndWatch(built, client.pollingOptions())
+        JobUpdate last = client.submitAndWatch(built)
                 .doOnNext(update -> {
                     requestId = update.requestId();
                     progress.status(update.status());

@@ -149,7 +149,8 @@ class CliTest {
     @Test
     void runShowsEachStatusChangeOnceWithTheElapsedTime() throws Exception {
         sim.close();
-        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofMillis(1500))
+        // long enough that a slow machine's first poll still lands while the job runs
+        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofMillis(2500))
                 .start();
 
         Result result = cli(against("run", "--prompt", "slow"));
@@ -422,9 +423,11 @@ class CliTest {
 
         assertThat(result.code).isEqualTo(4);
         assertThat(result.out).isEmpty();
-        String id = sim.journal().requests(Endpoint.STATUS).get(0).requestId();
-        assertThat(result.err).contains("did not finish").contains("request_id: " + id)
-                .contains("async-invoke watch " + id);
+        var named = Pattern.compile("request_id: (\\S+)").matcher(result.err);
+        assertThat(named.find()).as(result.err).isTrue();
+        String id = named.group(1);
+        assertThat(sim.job(id)).as("the job named is the one submitted").isPresent();
+        assertThat(result.err).contains("did not finish").contains("async-invoke watch " + id);
         assertThat(result.statuses()).contains("QUEUED");
     }
 
