@@ -4,6 +4,7 @@ import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
+import java.nio.file.Path;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,9 +33,12 @@ public final class AsyncInvokeAsyncClient {
     private final PollingOptions pollingOptions;
     private final AsyncInvokeListener listener;
     private final String endpoint;
+    private final MediaDownloader downloader;
 
-    AsyncInvokeAsyncClient(JobApi api, PollingOptions pollingOptions, AsyncInvokeListener listener, String endpoint) {
+    AsyncInvokeAsyncClient(JobApi api, PollingOptions pollingOptions, AsyncInvokeListener listener, String endpoint,
+                           MediaDownloader downloader) {
         this.api = api;
+        this.downloader = downloader;
         this.watcher = new JobWatcher(api, listener);
         this.pollingOptions = pollingOptions;
         this.listener = listener;
@@ -118,6 +122,40 @@ public final class AsyncInvokeAsyncClient {
      */
     public Mono<Job> invoke(AsyncInvokeRequest request, PollingOptions options) {
         return submitAndWatch(request, options).last().flatMap(AsyncInvokeAsyncClient::completedJob);
+    }
+
+    /**
+     * Downloads one output file into {@code directory} (created if missing) and emits the path it
+     * was saved under. The body is streamed to a hidden part file in that directory and moved into
+     * place only once complete, so a failed or cancelled download leaves nothing behind.
+     *
+     * <p>The file is named after the output's {@code file_name} when present and safe (any
+     * directory part dropped; names with {@code ..} or control characters refused), else the URL's
+     * last path segment, else {@code <request_id>-<n>}; with the extension of the content type
+     * ({@code .png}, {@code .jpg}, {@code .webp}, {@code .wav}, {@code .mp3}, {@code .ogg},
+     * {@code .flac}, {@code .mp4}), else the URL's, else {@code .bin}. An existing file is never
+     * overwritten: {@code -1}, {@code -2}, ... is added instead.
+     *
+     * <p><b>The API key is never sent</b>: output URLs point to other hosts. Redirects are followed
+     * (to http and https only). Retried like reads ({@link RetryOptions}: 429, 5xx, connection
+     * errors, timeouts). Fails with {@link IllegalArgumentException} for a URL that is not http(s),
+     * {@link DownloadException} for an error status, {@link TransportException} when no complete
+     * answer came, and {@link java.io.UncheckedIOException} when the file cannot be written.
+     */
+    public Mono<Path> download(MediaFile file, Path directory) {
+        return downloader.download(file, directory);
+    }
+
+    /**
+     * Downloads every file of a completed job's output ({@link JobOutput#files()}) into
+     * {@code directory}, one after the other in output order, emitting each saved path; see
+     * {@link #download(MediaFile, Path)}. Completes empty for a job without output.
+     */
+    public Flux<Path> downloadAll(Job job, Path directory) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(directory, "directory");
+        return Flux.defer(() -> Flux.fromIterable(JobOutput.of(job).files()))
+                .concatMap(file -> downloader.download(file, directory));
     }
 
     /** The polling options watches use unless given others. */

@@ -3,7 +3,9 @@ package io.asyncinvoke.client;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobStatus;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -65,6 +67,22 @@ public final class AsyncInvokeClient {
     public JobUpdate watch(String requestId, Consumer<JobUpdate> onUpdate) {
         Objects.requireNonNull(onUpdate, "onUpdate");
         return async.watch(requestId).doOnNext(onUpdate).blockLast();
+    }
+
+    /**
+     * Downloads one output file into {@code directory} and returns where it was saved; see
+     * {@link AsyncInvokeAsyncClient#download(MediaFile, Path)}.
+     */
+    public Path download(MediaFile file, Path directory) {
+        return async.download(file, directory).block();
+    }
+
+    /**
+     * Downloads every file of a completed job's output into {@code directory} and returns the saved
+     * paths in output order; see {@link AsyncInvokeAsyncClient#downloadAll(Job, Path)}.
+     */
+    public List<Path> downloadAll(Job job, Path directory) {
+        return async.downloadAll(job, directory).collectList().block();
     }
 
     /** The reactive client this one delegates to. */

@@ -74,7 +74,7 @@ public final class AsyncInvokeClientBuilder {
      * A Reactor Netty client to build on, to share its connection pool, event loops or TLS and
      * proxy settings. The client derives its own configuration from it (base URL, credentials,
      * timeouts, no redirects, no wire logging since that would print the key) and leaves the given
-     * instance unchanged.
+     * instance unchanged. Downloads use it too, without any credentials and following redirects.
      */
     public AsyncInvokeClientBuilder httpClient(HttpClient httpClient) {
         this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -149,14 +149,18 @@ public final class AsyncInvokeClientBuilder {
                 .wiretap(false);
         String authorization = "Bearer " + key;
         String userAgent = userAgent();
+        // Derived from the base before the credentials are added to it: media hosts never see the key.
+        HttpClient media = MediaDownloader.mediaClient(base, userAgent);
         HttpClient api = base.baseUrl(target.origin)
                 .headers(headers -> headers
                         .set(HttpHeaderNames.AUTHORIZATION, authorization)
                         .set(HttpHeaderNames.USER_AGENT, userAgent)
                         .set(HttpHeaderNames.ACCEPT, "application/json"));
         Function<String, String> redactor = text -> text == null ? null : text.replace(key, "[REDACTED]");
-        JobApi jobApi = new HttpJobApi(api, target.basePath, new RetryPolicy(retryOptions, listener), listener, redactor);
-        return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display);
+        RetryPolicy retries = new RetryPolicy(retryOptions, listener);
+        JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor);
+        return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
+                new MediaDownloader(media, retries, listener));
     }
 
     /** Builds the blocking client; see {@link #buildAsyncClient()}. */

@@ -306,7 +306,7 @@ final class HttpJobApi implements JobApi {
         return status >= 200 && status < 300;
     }
 
-    private static boolean isConnectFailure(Throwable failure) {
+    static boolean isConnectFailure(Throwable failure) {
         return failure instanceof ConnectException || failure instanceof ConnectTimeoutException
                 || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
     }

@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * How single requests are retried: an immutable spec; every {@code withX} returns a new instance.
  *
- * <p>Reads (status and job polls) are retried on 429, 500, 502, 503, 504, connection failures and
- * response timeouts. A submit is retried only when it provably was not processed: the connection
+ * <p>Reads (status and job polls) and downloads are retried on 429, 500, 502, 503, 504, connection
+ * failures and response timeouts. A submit is retried only when it provably was not processed: the connection
  * failed before the request was sent, or the server answered 429. Delays grow exponentially from
  * {@link #minBackoff()} to {@link #maxBackoff()} with ±{@link #jitter()}; a {@code Retry-After} (or
  * {@code ratelimit-reset} with nothing remaining) wins when longer. A server asking for a wait

@@ -56,7 +56,8 @@ final class RetryPolicy {
         }
         if (failure instanceof ApiException) {
             int status = ((ApiException) failure).statusCode();
-            return status == 500 || status == 502 || status == 503 || status == 504;
+            // 429 reaches here only from a media host; the API's own 429 is a RateLimitedException
+            return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         }
         return failure instanceof TransportException || failure instanceof DecodeException;
     }

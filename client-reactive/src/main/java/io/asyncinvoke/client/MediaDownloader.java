@@ -1,0 +1,330 @@
+package io.asyncinvoke.client;
+
+import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+
+/**
+ * Streams output files to disk. The HTTP client it is given carries no credentials at all: output
+ * URLs point to other hosts (presigned storage URLs), which must never see the API key.
+ *
+ * <p>The body is copied chunk by chunk off the event loop ({@code publishOn} a bounded-elastic
+ * worker, a few chunks in flight, so memory stays bounded whatever the file size) into a hidden
+ * {@code .part} file in the target directory, which is moved into place atomically once complete.
+ * A failed, retried or cancelled attempt deletes its part file; a name already taken gets
+ * {@code -1}, {@code -2}, ... rather than being overwritten.
+ */
+final class MediaDownloader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaDownloader.class);
+
+    /** Chunks buffered between the event loop and the writing thread. */
+    private static final int CHUNKS_IN_FLIGHT = 8;
+    private static final int SNIPPET_BYTES = 512;
+    private static final int MAX_NAME_ATTEMPTS = 10_000;
+
+    private final HttpClient http;
+    private final RetryPolicy retries;
+    private final AsyncInvokeListener listener;
+
+    /** @param http a client without credentials; see {@link #mediaClient(HttpClient, String)} */
+    MediaDownloader(HttpClient http, RetryPolicy retries, AsyncInvokeListener listener) {
+        this.http = http;
+        this.retries = retries;
+        this.listener = listener;
+    }
+
+    /**
+     * The media client derived from the client's base (timeouts, pool, proxy): it follows
+     * redirects to http(s) locations and never sends an {@code Authorization} header, even one set
+     * on an {@link HttpClient} the application supplied.
+     */
+    static HttpClient mediaClient(HttpClient base, String userAgent) {
+        return base.followRedirect(MediaDownloader::followable)
+                .headers(headers -> headers.remove(HttpHeaderNames.AUTHORIZATION)
+                        .set(HttpHeaderNames.USER_AGENT, userAgent));
+    }
+
+    private static boolean followable(HttpClientRequest request, HttpClientResponse response) {
+        int status = response.status().code();
+        if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+            return false;
+        }
+        String location = response.responseHeaders().get(HttpHeaderNames.LOCATION);
+        if (location == null) {
+            return false;
+        }
+        try {
+            String scheme = new URI(location.strip()).getScheme();
+            // no scheme: relative to the current http(s) URL
+            return scheme == null || scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https");
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    Mono<Path> download(MediaFile file, Path directory) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(directory, "directory");
+        return Mono.defer(() -> {
+            String url = requireHttpUrl(file.url());
+            return retries.apply(Operation.DOWNLOAD, Mono.defer(() -> new Attempt(file, url, directory).run()));
+        });
+    }
+
+    static String requireHttpUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL: " + MediaFile.withoutQuery(url));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("only http and https URLs can be downloaded, not "
+                    + MediaFile.withoutQuery(url));
+        }
+        return uri.toString();
+    }
+
+    /** One HTTP attempt, and the part file it writes to. */
+    private final class Attempt {
+        final MediaFile file;
+        final String url;
+        final Path directory;
+        final String requestId;
+        final long startNanos = System.nanoTime();
+
+        Attempt(MediaFile file, String url, Path directory) {
+            this.file = file;
+            this.url = url;
+            this.directory = directory;
+            this.requestId = file.requestId().orElse(null);
+        }
+
+        Mono<Path> run() {
+            return http.get().uri(url)
+                    .response((response, body) -> {
+                        int status = response.status().code();
+                        if (status < 200 || status >= 300) {
+                            return snippet(body).flatMap(snippet -> Mono.error(failed(response, status, snippet)));
+                        }
+                        String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+                        return save(body, contentType).doOnNext(path -> completed(status, null));
+                    })
+                    .single()
+                    .onErrorMap(this::mapFailure);
+        }
+
+        private Mono<Path> save(ByteBufFlux body, String contentType) {
+            return Mono.usingWhen(
+                    Mono.fromCallable(() -> PartFile.create(directory)).subscribeOn(Schedulers.boundedElastic()),
+                    part -> body.asByteArray()
+                            .publishOn(Schedulers.boundedElastic(), CHUNKS_IN_FLIGHT)
+                            .doOnNext(part::write)
+                            .then(Mono.fromCallable(() -> part.moveTo(MediaFileNames.choose(file, contentType)))),
+                    part -> discard(part),
+                    (part, error) -> discard(part),
+                    part -> discard(part));
+        }
+
+        private Mono<Void> discard(PartFile part) {
+            return Mono.fromRunnable(part::discard).subscribeOn(Schedulers.boundedElastic()).then();
+        }
+
+        private DownloadException failed(HttpClientResponse response, int status, String snippet) {
+            DownloadException error = new DownloadException("Download of " + describe() + " failed: HTTP " + status
+                    + (snippet.isEmpty() ? "" : " (body: " + snippet + ")"), requestId, status,
+                    RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()),
+                    snippet.isEmpty() ? null : snippet, file.displayUrl());
+            completed(status, error);
+            return error;
+        }
+
+        private Throwable mapFailure(Throwable failure) {
+            if (failure instanceof AsyncInvokeException || failure instanceof IllegalArgumentException) {
+                return failure;
+            }
+            if (failure instanceof UncheckedIOException) {
+                completed(0, failure);
+                return failure;
+            }
+            boolean timeout = failure instanceof ReadTimeoutException || failure instanceof ConnectTimeoutException
+                    || failure instanceof TimeoutException;
+            boolean sent = !HttpJobApi.isConnectFailure(failure);
+            String cause = failure.getMessage() == null ? failure.getClass().getSimpleName()
+                    : failure.getClass().getSimpleName() + ": " + withoutSignature(failure.getMessage());
+            TransportException error = new TransportException("Download of " + describe() + " failed: "
+                    + (timeout ? "timed out" : "connection error") + " (" + cause + ")", requestId, sent, timeout,
+                    failure);
+            completed(0, error);
+            return error;
+        }
+
+        private void completed(int status, Throwable error) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            listener.requestCompleted(Operation.DOWNLOAD, status, error, duration);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Download of {} -> {} in {} ms", describe(), status == 0 ? "no response" : status,
+                        duration.toMillis());
+            }
+        }
+
+        private String describe() {
+            return file.displayUrl() + (requestId == null ? "" : " (job " + requestId + ")");
+        }
+
+        /** {@code text} without the URL's query string, should a network library have quoted it. */
+        private String withoutSignature(String text) {
+            int query = url.indexOf('?');
+            return query < 0 || query == url.length() - 1 ? text : text.replace(url.substring(query + 1), "\u2026");
+        }
+    }
+
+    /** The start of an error body, printable and on one line; the rest is read and dropped. */
+    private static Mono<String> snippet(ByteBufFlux body) {
+        return body.asByteArray()
+                .reduce(new ByteArrayOutputStream(), (kept, chunk) -> {
+                    int room = SNIPPET_BYTES - kept.size();
+                    if (room > 0) {
+                        kept.write(chunk, 0, Math.min(room, chunk.length));
+                    }
+                    return kept;
+                })
+                .map(kept -> {
+                    String text = kept.toString(StandardCharsets.UTF_8);
+                    StringBuilder out = new StringBuilder(text.length());
+                    for (int i = 0; i < text.length(); i++) {
+                        char c = text.charAt(i);
+                        out.append(Character.isWhitespace(c) || Character.isISOControl(c) ? ' ' : c);
+                    }
+                    return out.toString().replaceAll(" {2,}", " ").strip();
+                })
+                .defaultIfEmpty("");
+    }
+
+    /**
+     * A hidden file in the target directory that receives the body; all its methods do blocking
+     * I/O and run on bounded-elastic workers. Disk failures are {@link UncheckedIOException}s, so
+     * they are never mistaken for (and retried as) network failures.
+     */
+    static final class PartFile {
+        private final Path directory;
+        private final Path path;
+        private final FileChannel channel;
+        private volatile boolean moved;
+
+        private PartFile(Path directory, Path path, FileChannel channel) {
+            this.directory = directory;
+            this.path = path;
+            this.channel = channel;
+        }
+
+        static PartFile create(Path directory) {
+            try {
+                Files.createDirectories(directory);
+                while (true) {
+                    Path path = directory.resolve(".async-invoke-" + Long.toHexString(ThreadLocalRandom.current()
+                            .nextLong()) + ".part");
+                    try {
+                        return new PartFile(directory, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE));
+                    } catch (FileAlreadyExistsException taken) {
+                        // another download drew the same name: draw again
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write to " + directory + ": " + e, e);
+            }
+        }
+
+        void write(byte[] chunk) {
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(chunk);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + path + ": " + e, e);
+            }
+        }
+
+        /**
+         * Moves the complete file to {@code name} in the directory, or to {@code name-1},
+         * {@code name-2}, ... when taken. The name is first claimed with an exclusive create, so no
+         * existing file (nor a concurrent download's) is ever replaced; the rename then swaps in the
+         * content atomically.
+         */
+        Path moveTo(String name) {
+            try {
+                channel.close();
+                for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+                    Path target = directory.resolve(n == 0 ? name : MediaFileNames.numbered(name, n));
+                    try {
+                        Files.createFile(target);
+                    } catch (FileAlreadyExistsException taken) {
+                        continue;
+                    }
+                    try {
+                        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        Files.deleteIfExists(target);
+                        throw e;
+                    }
+                    moved = true;
+                    return target;
+                }
+                throw new FileAlreadyExistsException(directory.resolve(name).toString(), null,
+                        "and " + MAX_NAME_ATTEMPTS + " numbered variants exist");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot save " + name + " in " + directory + ": " + e, e);
+            }
+        }
+
+        /** Closes and deletes the part file unless it was moved into place. Never throws. */
+        void discard() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to do with it
+            }
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the partial download {}: {}", path, e.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.asyncinvoke.examples;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code async-invoke} command line: {@code run}, {@code submit}, {@code get} and
+ * {@code watch}. stdout carries exactly one JSON object, the job as the API returns it; stderr
+ * carries the human lines. Exit codes: 0 success, 1 job failed, 2 usage error or invalid input
+ * (nothing sent), 3 authentication failure, 4 any other API, network or timeout error.
+ *
+ * <pre>
+ * java -jar examples/target/async-invoke.jar run --prompt "a lighthouse at dusk" --out out/
+ * </pre>
+ */
+@Command(name = "async-invoke", mixinStandardHelpOptions = true, versionProvider = AsyncInvokeCli.Version.class,
+        description = "Run fal models on DigitalOcean Serverless Inference as async jobs.",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success: the job completed, or submit/get succeeded",
+                "  1  the job FAILED (the server's message is on stderr)",
+                "  2  usage error or invalid input: nothing was sent",
+                "  3  authentication failed (401/403)",
+                "  4  any other API, network or timeout error (stderr names the request_id)",
+                "",
+                "The job is printed on stdout as JSON; progress goes to stderr.",
+                "The key is read from --api-key or the MODEL_ACCESS_KEY environment variable."})
+public final class AsyncInvokeCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    private AsyncInvokeCli() {
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        Context context = new Context(System.out, System.err, System::getenv, stderrIsATerminal(),
+                Context::demoSimulator);
+        System.exit(execute(context, args));
+    }
+
+    /** Runs the command line with {@code context} and returns the exit code. */
+    static int execute(Context context, String... args) {
+        CommandLine commandLine = new CommandLine(new AsyncInvokeCli())
+                .addSubcommand(new RunCommand(context))
+                .addSubcommand(new SubmitCommand(context))
+                .addSubcommand(new GetCommand(context))
+                .addSubcommand(new WatchCommand(context));
+        PrintWriter err = new PrintWriter(context.err(), true);
+        commandLine.setOut(new PrintWriter(context.out(), true));
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("error: " + redact(ex.getMessage(), context, arguments));
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return JobCommand.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            err.println("error: " + redact(ex.toString(), context, args));
+            return JobCommand.OTHER_ERROR;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "name a command: run, submit, get or watch");
+    }
+
+    /**
+     * Whether stderr is a terminal, for the live elapsed line. {@code System.console()} is null when
+     * either stream is redirected; from Java 22 on it may exist anyway, and {@code isTerminal()}
+     * tells.
+     */
+    private static boolean stderrIsATerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (ReflectiveOperationException olderJava) {
+            return true;
+        }
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = AsyncInvokeCli.class.getPackage().getImplementationVersion();
+            return new String[] {"async-invoke " + (version == null ? "dev" : version) + " (Java "
+                    + System.getProperty("java.version") + ")"};
+        }
+    }
+
+    /**
+     * {@code text} without the key, which picocli may echo in a parse error (an argument it could
+     * not match, say): the environment's and any given with --api-key.
+     */
+    static String redact(String text, Context context, String[] args) {
+        List<String> keys = new ArrayList<>();
+        keys.add(context.env().apply(Context.API_KEY_ENV));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--api-key") && i + 1 < args.length) {
+                keys.add(args[i + 1]);
+            } else if (args[i].startsWith("--api-key=")) {
+                keys.add(args[i].substring("--api-key=".length()));
+            }
+        }
+        String redacted = text;
+        for (String key : keys) {
+            if (redacted != null && key != null && !key.isBlank()) {
+                redacted = redacted.replace(key, "[REDACTED]");
+            }
+        }
+        return redacted;
+    }
+}

@@ -1,0 +1,24 @@
+package io.asyncinvoke.examples;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Where to send requests, with which key, and how long to wait: shared by every subcommand. */
+final class ConnectionOptions {
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "Service endpoint (default: https://inference.do-ai.run).")
+    String baseUrl;
+
+    // No defaultValue: picocli would show it in --help, and this is a secret.
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Model access key (default: the MODEL_ACCESS_KEY environment variable).")
+    String apiKey;
+
+    @Option(names = "--simulator", description = "Run against the embedded simulator, in this process, offline.")
+    boolean simulator;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to wait for the job (or the call), e.g. 90s, 5m, 1h, 500ms (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+}

@@ -1,0 +1,457 @@
+package io.asyncinvoke.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Fault;
+import io.asyncinvoke.simulator.RecordedRequest;
+import io.asyncinvoke.simulator.Simulator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The command line run in process, against a simulator over real HTTP, with stdout and stderr
+ * captured: every exit code, the JSON on stdout, the lines on stderr, saved files, and the key.
+ */
+class CliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STATUS_LINE = Pattern.compile("^([A-Z_]+) {2,}\\d+\\.\\ds$");
+    private static final String KEY = "sk-do-test-key-1234567890";
+
+    @TempDir
+    Path tmp;
+
+    private Simulator sim;
+    private final Map<String, String> env = new HashMap<>();
+    private final List<Simulator> embedded = new CopyOnWriteArrayList<>();
+    private Supplier<Simulator> embeddedFactory = () -> Simulator.builder()
+            .queuedFor(Duration.ofMillis(50)).runningFor(Duration.ofMillis(100)).start();
+
+    /** What one run of the command line produced. */
+    record Result(int code, String out, String err) {
+        JsonNode json() throws IOException {
+            try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(out)) {
+                List<JsonNode> all = values.readAll();
+                assertThat(all).as("stdout holds exactly one JSON value: %s", out).hasSize(1);
+                assertThat(all.get(0).isObject()).as("a JSON object").isTrue();
+                return all.get(0);
+            }
+        }
+
+        List<String> statusLines() {
+            return err.lines().filter(line -> STATUS_LINE.matcher(line).matches()).collect(Collectors.toList());
+        }
+
+        List<String> statuses() {
+            return statusLines().stream().map(line -> line.substring(0, line.indexOf(' '))).collect(Collectors.toList());
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(50)).runningFor(Duration.ofMillis(100))
+                .start();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+        embedded.forEach(Simulator::close);
+    }
+
+    private Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Context context = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false, () -> {
+                    Simulator s = embeddedFactory.get();
+                    embedded.add(s);
+                    return s;
+                });
+        int code = AsyncInvokeCli.execute(context, args);
+        Result result = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        assertThat(result.out + result.err).as("the key is never printed").doesNotContain(KEY);
+        return result;
+    }
+
+    /** The arguments that aim at the test's simulator with its key. */
+    private String[] against(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--base-url", sim.baseUrl(), "--api-key", KEY));
+        return all.toArray(new String[0]);
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------ 0: success
+
+    @Test
+    void runPrintsTheCompletedJobAndSavesThePng() throws Exception {
+        Path out = tmp.resolve("out");
+
+        Result result = cli(against("run", "--prompt", "a lighthouse at dusk", "--out", out.toString()));
+
+        assertThat(result.code).as(result.err).isZero();
+        JsonNode job = result.json();
+        assertThat(job.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(job.get("model_id").asText()).isEqualTo("fal-ai/flux/schnell");
+        assertThat(job.has("request_id")).isTrue();
+        assertThat(job.has("created_at")).isTrue();
+        assertThat(job.has("completed_at")).isTrue();
+        assertThat(job.has("requestId")).as("snake_case only").isFalse();
+        JsonNode image = job.get("output").get("images").get(0);
+        assertThat(image.get("content_type").asText()).isEqualTo("image/png");
+
+        Path png = out.resolve("0.png");
+        assertThat(result.err).contains("saved " + png);
+        var decoded = ImageIO.read(png.toFile());
+        assertThat(decoded.getWidth()).isEqualTo(image.get("width").asInt());
+        assertThat(result.statuses()).startsWith("QUEUED").endsWith("COMPLETED");
+        assertThat(result.err.lines().filter(line -> !line.startsWith("saved ")))
+                .as("stderr holds only status lines and saved lines").allMatch(line -> STATUS_LINE.matcher(line).matches());
+        assertThat(sim.journal().count(Endpoint.SUBMIT)).isEqualTo(1);
+        assertThat(sim.journal().requests(Endpoint.MEDIA)).singleElement()
+                .satisfies(r -> assertThat(r.authorizationPresent()).isFalse());
+    }
+
+    @Test
+    void runShowsEachStatusChangeOnceWithTheElapsedTime() throws Exception {
+        sim.close();
+        // long enough that a slow machine's first poll still lands while the job runs
+        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofMillis(2500))
+                .start();
+
+        Result result = cli(against("run", "--prompt", "slow"));
+
+        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.statuses()).containsExactly("QUEUED", "IN_PROGRESS", "COMPLETED");
+        List<Double> seconds = result.statusLines().stream()
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 1)))
+                .collect(Collectors.toList());
+        assertThat(seconds).isSorted();
+        assertThat(seconds.get(2)).isGreaterThanOrEqualTo(1.5);
+    }
+
+    @Test
+    void audioAndSpeechAreSavedWithTheirExtensions() throws Exception {
+        Path out = tmp.resolve("sounds");
+
+        Result audio = cli(against("run", "--model", "fal-ai/stable-audio-25/text-to-audio", "--prompt", "rain",
+                "--seconds-total", "1", "--out", out.toString()));
+        Result speech = cli(against("run", "--model", "fal-ai/elevenlabs/tts/multilingual-v2", "--text", "Hello",
+                "--out", out.toString()));
+
+        assertThat(audio.code).as(audio.err).isZero();
+        assertThat(speech.code).as(speech.err).isZero();
+        assertThat(audio.json().get("output").get("audio").get("content_type").asText()).isEqualTo("audio/wav");
+        AudioFileFormat wav = AudioSystem.getAudioFileFormat(out.resolve("output.wav").toFile());
+        assertThat(wav.getType()).isEqualTo(AudioFileFormat.Type.WAVE);
+        assertThat(Files.size(out.resolve("output.mp3")))
+                .isEqualTo(speech.json().get("output").get("audio").get("file_size").asLong());
+    }
+
+    @Test
+    void submitThenGetThenWatch() throws Exception {
+        Result submitted = cli(against("submit", "--prompt", "later"));
+
+        assertThat(submitted.code).as(submitted.err).isZero();
+        JsonNode job = submitted.json();
+        String id = job.get("request_id").asText();
+        assertThat(job.get("status").asText()).isEqualTo("QUEUED");
+        assertThat(sim.journal().count(Endpoint.ANY)).as("submit does not wait").isEqualTo(1);
+
+        Path out = tmp.resolve("later");
+        Result watched = cli(against("watch", id, "--out", out.toString()));
+        assertThat(watched.code).as(watched.err).isZero();
+        assertThat(watched.json().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(watched.statuses()).last().isEqualTo("COMPLETED");
+        assertThat(out.resolve("0.png")).exists();
+
+        Result got = cli(against("get", id));
+        assertThat(got.code).as(got.err).isZero();
+        assertThat(got.json().get("request_id").asText()).isEqualTo(id);
+        assertThat(got.json().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(got.err).isEmpty();
+    }
+
+    @Test
+    void inputTagsAndFlagsAreMergedIntoTheRequest() throws Exception {
+        Result result = cli(against("submit", "--input", "{\"num_images\": 2, \"prompt\": \"from input\", "
+                + "\"image_size\": \"square\"}", "--prompt", "from the flag", "--tag", "team=docs", "--tag", "env=test"));
+
+        assertThat(result.code).as(result.err).isZero();
+        JsonNode body = JSON.readTree(sim.journal().requests(Endpoint.SUBMIT).get(0).body());
+        assertThat(body.get("model_id").asText()).isEqualTo("fal-ai/flux/schnell");
+        assertThat(body.get("input").get("prompt").asText()).isEqualTo("from the flag");
+        assertThat(body.get("input").get("num_images").asInt()).isEqualTo(2);
+        assertThat(body.get("input").get("image_size").asText()).isEqualTo("square");
+        assertThat(body.get("tags").toString()).isEqualTo("[{\"key\":\"team\",\"value\":\"docs\"},"
+                + "{\"key\":\"env\",\"value\":\"test\"}]");
+    }
+
+    @Test
+    void helpAndVersion() {
+        Result help = cli("--help");
+        assertThat(help.code).isZero();
+        assertThat(help.out).contains("run", "submit", "get", "watch", "Exit codes");
+
+        Result runHelp = cli("run", "--help");
+        assertThat(runHelp.code).isZero();
+        assertThat(runHelp.out).contains("--prompt", "--out", "--timeout", "fal-ai/flux/schnell", "MODEL_ACCESS_KEY");
+
+        assertThat(cli("--version").out).startsWith("async-invoke ");
+
+        Result nothing = cli();
+        assertThat(nothing.code).isEqualTo(2);
+        assertThat(nothing.err).contains("name a command");
+    }
+
+    // ------------------------------------------------------------------ the embedded simulator
+
+    @Test
+    void runWithoutEndpointOrKeyUsesTheEmbeddedSimulatorAndSaysSo() throws Exception {
+        Path out = tmp.resolve("demo");
+
+        Result result = cli("run", "--prompt", "a lighthouse at dusk", "--out", out.toString());
+
+        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.err.lines().findFirst()).hasValueSatisfying(line ->
+                assertThat(line).contains("embedded simulator"));
+        assertThat(result.json().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(ImageIO.read(out.resolve("0.png").toFile())).isNotNull();
+        assertThat(embedded).singleElement().satisfies(s -> {
+            assertThat(s.journal().count(Endpoint.SUBMIT)).isEqualTo(1);
+            assertThat(s.isClosed()).as("closed when the command ends").isTrue();
+        });
+        assertThat(sim.journal().count(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void theSimulatorFlagWinsOverAKeyAndNeverPrintsIt() throws Exception {
+        env.put("MODEL_ACCESS_KEY", KEY);
+
+        Result result = cli("run", "--simulator", "--text", "hi", "--model", "fal-ai/elevenlabs/tts/multilingual-v2");
+
+        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.err).doesNotContain("embedded simulator");
+        assertThat(embedded).hasSize(1);
+        assertThat(result.json().get("output").get("audio").get("content_type").asText()).isEqualTo("audio/mpeg");
+    }
+
+    @Test
+    void otherCommandsNeedAKeyOrTheSimulatorFlag() throws Exception {
+        for (String[] args : new String[][] {{"submit", "--prompt", "x"}, {"get", "some-id"}, {"watch", "some-id"}}) {
+            Result result = cli(args);
+            assertThat(result.code).as(Arrays.toString(args)).isEqualTo(2);
+            assertThat(result.err).contains("no API key");
+        }
+        assertThat(embedded).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ 1: job failed
+
+    @Test
+    void aFailedJobExitsOneWithTheServersMessage() throws Exception {
+        sim.failJobsWhere(request -> "forbidden".equals(request.getInput().getPrompt()),
+                "prompt was rejected by the safety checker");
+        Path out = tmp.resolve("never");
+
+        Result result = cli(against("run", "--prompt", "forbidden", "--out", out.toString()));
+
+        assertThat(result.code).isEqualTo(1);
+        JsonNode job = result.json();
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("error").asText()).isEqualTo("prompt was rejected by the safety checker");
+        assertThat(result.err).contains("prompt was rejected by the safety checker")
+                .contains(job.get("request_id").asText());
+        assertThat(result.statuses()).last().isEqualTo("FAILED");
+        assertThat(out).doesNotExist();
+
+        sim.failNextJobs(1, "out of capacity");
+        Result submitted = cli(against("submit", "--prompt", "x"));
+        Result watched = cli(against("watch", submitted.json().get("request_id").asText()));
+        assertThat(watched.code).isEqualTo(1);
+        assertThat(watched.err).contains("out of capacity");
+    }
+
+    // ------------------------------------------------------------------ 2: usage, nothing sent
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "run",
+            "submit --model fal-ai/flux/schnell",
+            "run --prompt",
+            "run --prompt x --input [1,2]",
+            "run --input {not-json",
+            "run --input null",
+            "run --prompt x --tag no-equals-sign",
+            "run --prompt x --tag =value",
+            "run --prompt x --timeout 5x",
+            "run --prompt x --timeout 0s",
+            "run --prompt x --timeout -5m",
+            "run --prompt x --seconds-total -1",
+            "run --prompt x --seconds-total many",
+            "run --prompt x --model  ",
+            "run --prompt x --input {\"num_images\":\"two\"}",
+            "run --prompt x --bogus",
+            "run --prompt x --simulator",
+            "get",
+            "get a/../b c",
+            "watch bad\tid",
+            "get ..",
+            "frobnicate",
+            ""})
+    void invalidInputExitsTwoAndSendsNothing(String line) {
+        List<String> args = new ArrayList<>(line.isEmpty() ? List.of() : Arrays.asList(line.split(" ", -1)));
+        args.removeIf(String::isEmpty);
+        if (line.endsWith("--model  ")) {
+            args.add(" ");
+        }
+        if (line.equals("watch bad\tid")) {
+            args = new ArrayList<>(List.of("watch", "bad\tid"));
+        }
+        args.addAll(List.of("--base-url", sim.baseUrl(), "--api-key", KEY));
+
+        Result result = cli(args.toArray(new String[0]));
+
+        assertThat(result.code).as("%s%n%s", args, result.err).isEqualTo(2);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).startsWith("error: ");
+        assertThat(sim.journal().count(Endpoint.ANY)).as("requests sent").isZero();
+    }
+
+    @Test
+    void aMalformedEndpointIsAUsageError() {
+        Result result = cli("get", "id", "--base-url", "http://inference.example", "--api-key", KEY);
+        assertThat(result.code).isEqualTo(2);
+        assertThat(result.err).contains("plain http");
+    }
+
+    @Test
+    void aKeyEchoedInAParseErrorIsRedacted() {
+        env.put("MODEL_ACCESS_KEY", KEY);
+        Result stray = cli("run", "--prompt", "x", KEY);
+        assertThat(stray.code).isEqualTo(2);
+        assertThat(stray.err).contains("[REDACTED]");
+
+        env.clear();
+        Result unknown = cli("run", "--api-key=" + KEY, "--prompt", "x", "--what", KEY);
+        assertThat(unknown.code).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ 3: authentication
+
+    @Test
+    void aRejectedKeyExitsThree() {
+        String wrong = "sk-do-wrong-key-0000";
+        for (String[] args : new String[][] {{"run", "--prompt", "x"}, {"submit", "--prompt", "x"},
+                {"get", "some-id"}, {"watch", "some-id"}}) {
+            List<String> all = new ArrayList<>(Arrays.asList(args));
+            all.addAll(List.of("--base-url", sim.baseUrl(), "--api-key", wrong));
+
+            Result result = cli(all.toArray(new String[0]));
+
+            assertThat(result.code).as("%s%n%s", all, result.err).isEqualTo(3);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err).contains("401").doesNotContain(wrong);
+        }
+        assertThat(sim.journal().countStatus(401)).isEqualTo(4);
+    }
+
+    // ------------------------------------------------------------------ 4: other errors, naming the request_id
+
+    @Test
+    void anUnknownJobExitsFourNamingIt() {
+        Result got = cli(against("get", "0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21"));
+        Result watched = cli(against("watch", "0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21"));
+
+        for (Result result : List.of(got, watched)) {
+            assertThat(result.code).isEqualTo(4);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err).contains("404").contains("request_id: 0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21");
+        }
+    }
+
+    @Test
+    void aNetworkErrorExitsFour() throws Exception {
+        Result result = cli("get", "some-id", "--base-url", "http://127.0.0.1:" + closedPort(), "--api-key", KEY);
+
+        assertThat(result.code).isEqualTo(4);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).contains("connection").contains("request_id: some-id");
+    }
+
+    @Test
+    void aTimeoutExitsFourNamingTheJobToWatchLater() throws Exception {
+        sim.close();
+        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(50)).runningFor(Duration.ofMinutes(5))
+                .start();
+
+        Result result = cli(against("run", "--prompt", "slow", "--timeout", "1500ms"));
+
+        assertThat(result.code).isEqualTo(4);
+        assertThat(result.out).isEmpty();
+        var named = Pattern.compile("request_id: (\\S+)").matcher(result.err);
+        assertThat(named.find()).as(result.err).isTrue();
+        String id = named.group(1);
+        assertThat(sim.job(id)).as("the job named is the one submitted").isPresent();
+        assertThat(result.err).contains("did not finish").contains("async-invoke watch " + id);
+        assertThat(result.statuses()).contains("QUEUED");
+    }
+
+    @Test
+    void aHungCallTimesOutWithTheTimeoutOption() {
+        sim.inject(Fault.hang().on(Endpoint.GET));
+
+        Result result = cli(against("get", "some-id", "--timeout", "500ms"));
+
+        assertThat(result.code).isEqualTo(4);
+        assertThat(result.err).contains("no answer within 0.5s").contains("some-id");
+    }
+
+    @Test
+    void aFailedDownloadExitsFourButStillPrintsTheJob() throws Exception {
+        sim.inject(Fault.status(404).on(Endpoint.MEDIA));
+
+        Result result = cli(against("run", "--prompt", "x", "--out", tmp.resolve("out").toString()));
+
+        assertThat(result.code).isEqualTo(4);
+        String id = result.json().get("request_id").asText();
+        assertThat(result.json().get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(result.err).contains("Download").contains("404").contains("request_id: " + id);
+        List<RecordedRequest> media = sim.journal().requests(Endpoint.MEDIA);
+        assertThat(media).hasSize(1);
+    }
+}

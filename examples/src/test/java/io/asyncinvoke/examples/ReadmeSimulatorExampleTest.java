@@ -1,0 +1,44 @@
+package io.asyncinvoke.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncinvoke.client.AsyncInvokeClient;
+import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.InvokeRequests;
+import io.asyncinvoke.model.Job;
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Fault;
+import io.asyncinvoke.simulator.Simulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's "Testing with the simulator" snippet, verbatim, so that it keeps working. */
+class ReadmeSimulatorExampleTest {
+
+    @Test
+    void generatesAThumbnail(@TempDir Path dir) {
+        try (Simulator sim = Simulator.builder()                  // binds loopback, free ports, starts in ms
+                .queuedFor(Duration.ofMillis(50))
+                .runningFor(Duration.ofMillis(200))
+                .start()) {
+            AsyncInvokeClient client = new AsyncInvokeClientBuilder()
+                    .endpoint(sim.baseUrl())                      // http is fine on loopback
+                    .apiKey(sim.apiKey())
+                    .buildClient();
+
+            sim.inject(Fault.status(503).on(Endpoint.STATUS).times(2));   // two failed polls, retried
+            Job job = client.invoke(InvokeRequests.image("fal-ai/flux/schnell").prompt("a cat").build(),
+                    Duration.ofSeconds(30));
+            List<Path> files = client.downloadAll(job, dir);
+
+            assertThat(files).hasSize(1);
+            assertThat(sim.journal().count(Endpoint.SUBMIT)).isEqualTo(1);        // exactly one POST
+            assertThat(sim.journal().pollsFor(job.getRequestId())).isNotEmpty();
+            assertThat(sim.journal().requests(Endpoint.MEDIA))
+                    .allSatisfy(r -> assertThat(r.authorizationPresent()).isFalse());
+        }
+    }
+}
