@@ -91,7 +91,8 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     /** Registers the meters in {@code registry}. */
     public MicrometerAsyncInvokeListener(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
-        this.activeWatches = ACTIVE_WATCHES_BY_REGISTRY.computeIfAbsent(registry, r -> new AtomicInteger());
+        AtomicInteger[] created = new AtomicInteger[1];
+        this.activeWatches = ACTIVE_WATCHES_BY_REGISTRY.computeIfAbsent(registry, r -> created[0] = new AtomicInteger());
         this.requests = Timer.builder(REQUESTS)
                 .description("HTTP requests to async-invoke, by operation, outcome and status class")
                 .withRegistry(registry);
@@ -113,10 +114,12 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
         this.jobDuration = Timer.builder(JOB_DURATION)
                 .description("Time from a job's created_at to its completed_at")
                 .withRegistry(registry);
-        Gauge.builder(ACTIVE_WATCHES, activeWatches, AtomicInteger::get)
-                .description("Watches currently polling a job")
-                .strongReference(true)
-                .register(registry);
+        if (created[0] != null) {
+            Gauge.builder(ACTIVE_WATCHES, activeWatches, AtomicInteger::get)
+                    .description("Watches currently polling a job")
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
 
     @Override

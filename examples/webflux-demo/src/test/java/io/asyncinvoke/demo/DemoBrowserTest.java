@@ -42,7 +42,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Drives the demo page in headless Chromium, on the simulator: a job's statuses appear live and
- * its image loads; a failed job shows its error; bad input shows a message and sends nothing.
+ * its image loads; a failed job shows its error; bad input (an empty prompt, an unknown model
+ * family) shows a message and sends nothing.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (or {@code -Dbrowser.chromium} and
  * {@code -Dbrowser.chromedriver}). Without them the test is skipped, unless
@@ -171,6 +172,21 @@ class DemoBrowserTest {
         assertThat(driver.findElement(By.id("job")).isDisplayed()).isFalse();
         assertThat(simulator.journal().count(Endpoint.SUBMIT)).isEqualTo(submitsBefore);
         assertThat(driver.getPageSource()).doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnknownModelFamilyGetsAMessage() {
+        // The form offers only known families; a hand-edited page (or a stale one) can send any other.
+        ((JavascriptExecutor) driver).executeScript(
+                "document.getElementById('family').add(new Option('Video', 'video'));");
+
+        submit("video", "a lighthouse");
+
+        WebElement error = waitFor("the error message", d -> {
+            WebElement e = d.findElement(By.id("error"));
+            return e.isDisplayed() ? e : null;
+        });
+        assertThat(error.getText()).isEqualTo("Unknown model family \"video\": choose image, audio or speech.");
     }
 
     private void submit(String family, String text) {
