@@ -25,8 +25,12 @@ public final class AsyncInvokeClient {
 
     private final AsyncInvokeAsyncClient async;
 
-    AsyncInvokeClient(AsyncInvokeAsyncClient async) {
-        this.async = async;
+    /**
+     * A blocking client over an existing reactive one, sharing its configuration (e.g. to offer both
+     * from one Spring bean). {@link AsyncInvokeClientBuilder#buildClient()} is the usual way.
+     */
+    public AsyncInvokeClient(AsyncInvokeAsyncClient async) {
+        this.async = Objects.requireNonNull(async, "async");
     }
 
     /** Submits a job and returns it as accepted; see {@link AsyncInvokeAsyncClient#submit}. */

@@ -2,6 +2,7 @@ package io.asyncinvoke.client;
 
 import io.asyncinvoke.model.Job;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Receives what the client does, for metrics and tracing. Every method has an empty default, so an
@@ -28,6 +29,19 @@ public interface AsyncInvokeListener {
     /** A listener that ignores everything. */
     AsyncInvokeListener NONE = new AsyncInvokeListener() {
     };
+
+    /**
+     * One listener that passes every event to each of {@code listeners}, in order (e.g. metrics
+     * and tracing side by side). No listener: {@link #NONE}; one: that listener itself.
+     */
+    static AsyncInvokeListener of(List<? extends AsyncInvokeListener> listeners) {
+        return CompositeListener.of(listeners);
+    }
+
+    /** As {@link #of(List)}. */
+    static AsyncInvokeListener of(AsyncInvokeListener... listeners) {
+        return CompositeListener.of(List.of(listeners));
+    }
 
     /**
      * One HTTP attempt ended.

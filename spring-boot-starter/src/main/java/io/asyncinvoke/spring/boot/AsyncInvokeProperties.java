@@ -1,0 +1,273 @@
+package io.asyncinvoke.spring.boot;
+
+import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.RetryOptions;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the auto-configured async-invoke client, under the prefix {@code async-invoke}.
+ * Every default is the library's own; durations take Spring's forms ({@code 500ms}, {@code 10s},
+ * {@code 5m}, or ISO-8601).
+ */
+@ConfigurationProperties(prefix = "async-invoke")
+public class AsyncInvokeProperties {
+
+    /** Base URL of the service (may carry a path prefix for a proxy). */
+    private String endpoint = "https://inference.do-ai.run";
+
+    /**
+     * Model access key (sk-do-...). When unset, the MODEL_ACCESS_KEY environment variable is used;
+     * with neither, no client bean is registered.
+     */
+    private String apiKey;
+
+    /** How long to wait for a connection. */
+    private Duration connectTimeout = Duration.ofSeconds(10);
+
+    /** How long to wait for a response once a request is sent. */
+    private Duration responseTimeout = Duration.ofSeconds(30);
+
+    /** Appended to the User-Agent header, e.g. "my-app/1.2". */
+    private String userAgentSuffix;
+
+    /** Whether a plain http endpoint on a non-loopback host is allowed (the key would travel in clear). */
+    private boolean allowInsecureHttp = false;
+
+    private final Polling polling = new Polling();
+
+    private final Retry retry = new Retry();
+
+    private final Metrics metrics = new Metrics();
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    public void setResponseTimeout(Duration responseTimeout) {
+        this.responseTimeout = responseTimeout;
+    }
+
+    public String getUserAgentSuffix() {
+        return userAgentSuffix;
+    }
+
+    public void setUserAgentSuffix(String userAgentSuffix) {
+        this.userAgentSuffix = userAgentSuffix;
+    }
+
+    public boolean isAllowInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+        this.allowInsecureHttp = allowInsecureHttp;
+    }
+
+    public Polling getPolling() {
+        return polling;
+    }
+
+    public Retry getRetry() {
+        return retry;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncInvokeProperties{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : "[REDACTED]")
+                + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout + '}';
+    }
+
+    /** How watches poll a job; see {@link PollingOptions}. */
+    public static class Polling {
+
+        /** Delay before the first poll after a submit. */
+        private Duration firstDelay = Duration.ofMillis(500);
+
+        /** Delay between the first two polls; later delays grow by the backoff factor. */
+        private Duration interval = Duration.ofMillis(500);
+
+        /** Growth of the delay from one poll to the next (1.0 for a fixed interval). */
+        private double backoffFactor = 1.5;
+
+        /** Upper bound of the delay between polls, before jitter. */
+        private Duration maxInterval = Duration.ofSeconds(5);
+
+        /** Random spread of each delay as a fraction of it (0.0 to 1.0). */
+        private double jitter = 0.2;
+
+        /** How long a watch may take overall before it fails with a timeout. */
+        private Duration timeout = Duration.ofMinutes(10);
+
+        public Duration getFirstDelay() {
+            return firstDelay;
+        }
+
+        public void setFirstDelay(Duration firstDelay) {
+            this.firstDelay = firstDelay;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public double getBackoffFactor() {
+            return backoffFactor;
+        }
+
+        public void setBackoffFactor(double backoffFactor) {
+            this.backoffFactor = backoffFactor;
+        }
+
+        public Duration getMaxInterval() {
+            return maxInterval;
+        }
+
+        public void setMaxInterval(Duration maxInterval) {
+            this.maxInterval = maxInterval;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** These settings as the library's options (which validate them). */
+        public PollingOptions toOptions() {
+            return PollingOptions.defaults()
+                    .withFirstDelay(firstDelay)
+                    .withInterval(interval)
+                    .withBackoffFactor(backoffFactor)
+                    .withMaxInterval(maxInterval)
+                    .withJitter(jitter)
+                    .withTimeout(timeout);
+        }
+    }
+
+    /** How single requests are retried; see {@link RetryOptions}. */
+    public static class Retry {
+
+        /** Attempts per request, the first included (1 for no retries). */
+        private int maxAttempts = 4;
+
+        /** Delay before the first retry. */
+        private Duration minBackoff = Duration.ofMillis(250);
+
+        /** Upper bound of the exponential delay between retries. */
+        private Duration maxBackoff = Duration.ofSeconds(8);
+
+        /** Random spread of each retry delay as a fraction of it (0.0 to 1.0). */
+        private double jitter = 0.5;
+
+        /** The longest server-requested wait (Retry-After) a retry will honour. */
+        private Duration maxServerDelay = Duration.ofSeconds(60);
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getMinBackoff() {
+            return minBackoff;
+        }
+
+        public void setMinBackoff(Duration minBackoff) {
+            this.minBackoff = minBackoff;
+        }
+
+        public Duration getMaxBackoff() {
+            return maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public Duration getMaxServerDelay() {
+            return maxServerDelay;
+        }
+
+        public void setMaxServerDelay(Duration maxServerDelay) {
+            this.maxServerDelay = maxServerDelay;
+        }
+
+        /** These settings as the library's options (which validate them). */
+        public RetryOptions toOptions() {
+            // Each step checks min <= max, so set first the bound that keeps it true against the default.
+            RetryOptions options = RetryOptions.defaults().withMaxAttempts(maxAttempts);
+            options = maxBackoff.compareTo(options.minBackoff()) >= 0
+                    ? options.withMaxBackoff(maxBackoff).withMinBackoff(minBackoff)
+                    : options.withMinBackoff(minBackoff).withMaxBackoff(maxBackoff);
+            return options.withJitter(jitter).withMaxServerDelay(maxServerDelay);
+        }
+    }
+
+    /** Micrometer meters, bound when the application has a MeterRegistry. */
+    public static class Metrics {
+
+        /** Whether to record the client's meters in the application's MeterRegistry. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}
