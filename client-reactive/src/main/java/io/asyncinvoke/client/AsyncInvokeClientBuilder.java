@@ -87,7 +87,12 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
-    /** How long to wait for a response once the request is sent (positive; default 30 s). */
+    /**
+     * How long to wait for a response once the request is sent (positive; default 30 s). An attempt
+     * as a whole, from connecting to the last byte of the body, is bounded by
+     * {@code connectTimeout + responseTimeout}, so a body that trickles in slowly cannot hold a call
+     * for longer; such an attempt fails as a timeout and is retried like one.
+     */
     public AsyncInvokeClientBuilder responseTimeout(Duration responseTimeout) {
         this.responseTimeout = PollingOptions.positive(responseTimeout, "responseTimeout");
         return this;
@@ -158,7 +163,8 @@ public final class AsyncInvokeClientBuilder {
                         .set(HttpHeaderNames.ACCEPT, "application/json"));
         Function<String, String> redactor = text -> text == null ? null : text.replace(key, "[REDACTED]");
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
-        JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor);
+        JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
+                connectTimeout.plus(responseTimeout));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener));
     }

@@ -50,19 +50,25 @@ final class HttpJobApi implements JobApi {
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
     private final Function<String, String> redactor;
+    private final Duration attemptTimeout;
 
     /**
-     * @param http     configured with the base URL, credentials and timeouts
-     * @param basePath the endpoint's path prefix ("" for none), without a trailing slash
-     * @param redactor removes the API key from any text that could come back from the network
+     * @param http           configured with the base URL, credentials and timeouts
+     * @param basePath       the endpoint's path prefix ("" for none), without a trailing slash
+     * @param redactor       removes the API key from any text that could come back from the network
+     * @param attemptTimeout the longest one attempt may take as a whole, from connecting to the
+     *                       last byte of the body. The HTTP client's response timeout only bounds
+     *                       the gap between two reads, so a body trickling in slowly would
+     *                       otherwise hold a call for as long as the server likes.
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
-               Function<String, String> redactor) {
+               Function<String, String> redactor, Duration attemptTimeout) {
         this.http = http;
         this.basePath = basePath;
         this.retries = retries;
         this.listener = listener;
         this.redactor = redactor;
+        this.attemptTimeout = attemptTimeout;
     }
 
     @Override
@@ -85,6 +91,7 @@ final class HttpJobApi implements JobApi {
                         return out.sendByteArray(Mono.just(body));
                     })
                     .responseSingle(HttpJobApi::collect)
+                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
         }));
@@ -97,6 +104,7 @@ final class HttpJobApi implements JobApi {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return http.get().uri(path)
                     .responseSingle(HttpJobApi::collect)
+                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(attempt::decodeStatus);
         }));
@@ -109,6 +117,7 @@ final class HttpJobApi implements JobApi {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return http.get().uri(path)
                     .responseSingle(HttpJobApi::collect)
+                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
         }));
