@@ -90,7 +90,7 @@ final class HttpJobApi implements JobApi {
                                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
                         return out.sendByteArray(Mono.just(body));
                     })
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
@@ -103,7 +103,7 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.STATUS, Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return http.get().uri(path)
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(attempt::decodeStatus);
@@ -116,18 +116,31 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.GET, Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return http.get().uri(path)
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
         }));
     }
 
-    private static Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
+    private Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
         return body.asByteArray()
                 .defaultIfEmpty(EMPTY)
                 .map(bytes -> new RawResponse(response.status().code(),
-                        RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()), bytes));
+                        RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()), redact(bytes)));
+    }
+
+    /**
+     * The body without the API key, should the server echo it anywhere (an error's id, a job's
+     * error, a status value): every field read from it may end up in a message or a log line.
+     */
+    private byte[] redact(byte[] body) {
+        if (body.length == 0) {
+            return body;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String clean = redactor.apply(text);
+        return clean.equals(text) ? body : clean.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A whole answer: status, the rate-limit headers and the body. */

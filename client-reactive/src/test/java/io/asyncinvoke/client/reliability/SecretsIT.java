@@ -1,0 +1,210 @@
+package io.asyncinvoke.client.reliability;
+
+import static io.asyncinvoke.client.reliability.Harness.KEY;
+import static io.asyncinvoke.client.reliability.Harness.assertNoKey;
+import static io.asyncinvoke.client.reliability.Harness.await;
+import static io.asyncinvoke.client.reliability.Harness.awaitWatch;
+import static io.asyncinvoke.client.reliability.Harness.image;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.asyncinvoke.client.ApiException;
+import io.asyncinvoke.client.AsyncInvokeAsyncClient;
+import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.AsyncInvokeException;
+import io.asyncinvoke.client.JobFailedException;
+import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Fault;
+import io.asyncinvoke.simulator.Simulator;
+import io.netty.handler.logging.LogLevel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.transport.logging.AdvancedByteBufFormat;
+
+/**
+ * The API key stays a secret: it never appears in logs (at TRACE, with wire logging asked for),
+ * in exception messages or {@code toString()}, even when a server echoes it back, and it is never
+ * sent to another host, since redirects are not followed.
+ */
+@ExtendWith(RuntimeGuards.class)
+class SecretsIT {
+
+    /** Every logger that could see a request: ours, Reactor, Reactor Netty (wiretap included) and Netty. */
+    private static final String[] ALL_LOGGERS = {"io.asyncinvoke", "reactor", "io.netty"};
+
+    /**
+     * Whether a text holds the key or any 12-character piece of it: a hex dump prints 16 bytes per
+     * line, so a key split over lines still leaves such a piece whole.
+     */
+    static boolean holdsKeyPiece(String text) {
+        for (int i = 0; i + 12 <= KEY.length(); i++) {
+            if (text.contains(KEY.substring(i, i + 12))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> withKey(List<String> texts) {
+        return texts.stream().filter(SecretsIT::holdsKeyPiece).collect(Collectors.toList());
+    }
+
+    @Test
+    void wireLoggingWouldShowTheKeySoTheCaptureCanSeeIt() {
+        try (Simulator sim = Harness.simulator().start();
+             LogCapture logs = LogCapture.attach(Level.TRACE, true, ALL_LOGGERS)) {
+            HttpClient raw = HttpClient.create().wiretap(true).headers(h -> h.set("Authorization", "Bearer " + KEY));
+
+            raw.get().uri(sim.baseUrl() + "/v1/async-invoke/x/status").responseSingle((res, body) -> body.asString())
+                    .block(Duration.ofSeconds(10));
+
+            assertThat(withKey(logs.texts())).as("a raw client with wiretap(true) prints the header").isNotEmpty();
+        }
+    }
+
+    @Test
+    void theKeyIsInNoLogLineAtTraceEvenWhenTheApplicationAsksForWireLogging() {
+        try (Simulator sim = Harness.simulator().start();
+             LogCapture logs = LogCapture.attach(Level.TRACE, true, ALL_LOGGERS)) {
+            List<HttpClient> wiretapped = List.of(HttpClient.create().wiretap(true),
+                    HttpClient.create().wiretap("app.wire", LogLevel.INFO, AdvancedByteBufFormat.TEXTUAL));
+            for (HttpClient http : wiretapped) {
+                AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).httpClient(http).buildAsyncClient();
+                sim.inject(Fault.status(503).on(Endpoint.STATUS).times(1));
+
+                assertThat(awaitWatch(client.submitAndWatch(image("logged"))).error).isNull();
+                assertThat(await(client.status("no-such-job")).error).isInstanceOf(AsyncInvokeException.class);
+                sim.inject(Fault.status(503).on(Endpoint.SUBMIT).times(1));
+                assertThat(await(client.submit(image("unknown"))).error).isInstanceOf(AsyncInvokeException.class);
+                sim.revokeKey();
+                assertThat(await(client.status("any")).error).isInstanceOf(AsyncInvokeException.class);
+                sim.setApiKey(KEY);
+            }
+
+            List<String> texts = logs.texts();
+            assertThat(texts).as("the capture saw the client's DEBUG lines")
+                    .anyMatch(t -> t.contains("io.asyncinvoke.client") && t.contains("-> 202"));
+            assertThat(texts).as("no wire logging, although asked for")
+                    .noneMatch(t -> t.contains("reactor.netty.http.client.HttpClient ") || t.contains("app.wire"));
+            assertThat(withKey(texts)).isEmpty();
+        }
+    }
+
+    @Test
+    void theKeyIsInNoToString() {
+        AsyncInvokeClientBuilder builder = Harness.client("http://127.0.0.1:1");
+        assertThat(builder.toString()).doesNotContain(KEY);
+        assertThat(builder.buildAsyncClient().toString()).doesNotContain(KEY);
+        assertThat(builder.buildClient().toString()).doesNotContain(KEY);
+    }
+
+    /** Where a hostile or buggy server puts the Authorization value it received. */
+    @ParameterizedTest(name = "echoed in {0}")
+    @ValueSource(strings = {"error message", "error id", "error request_id", "html page", "bad json", "header",
+            "failed job", "status value"})
+    void aServerEchoingTheKeyBackDoesNotGetItIntoAnyErrorOrUpdate(String where) {
+        try (ScriptedServer server = new ScriptedServer(exchange -> echo(where, exchange.header("authorization")))) {
+            AsyncInvokeAsyncClient client = Harness.client(server.baseUrl())
+                    .retryOptions(Harness.RETRY.withMaxAttempts(2)).buildAsyncClient();
+
+            List<Throwable> errors = new java.util.ArrayList<>();
+            errors.add(await(client.status("job-1")).error);
+            errors.add(await(client.get("job-1")).error);
+            errors.add(await(client.submit(image("echo"))).error);
+            errors.add(await(client.invoke(image("echo"), Harness.POLLING.withTimeout(Duration.ofSeconds(2)))).error);
+            Harness.WatchResult watch = awaitWatch(client.watch("job-1", Harness.POLLING.withTimeout(Duration.ofSeconds(2))));
+            errors.add(watch.error);
+
+            assertThat(server.requests).allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
+            for (Throwable error : errors) {
+                if (error != null) {
+                    assertThat(error).isInstanceOf(AsyncInvokeException.class);
+                    assertNoKey(error);
+                    if (error instanceof ApiException) {
+                        ApiException api = (ApiException) error;
+                        assertThat(String.valueOf(api.errorMessage()) + api.errorId() + api.errorRequestId()
+                                + api.bodySnippet()).doesNotContain(KEY);
+                    }
+                    if (error instanceof JobFailedException) {
+                        assertThat(String.valueOf(((JobFailedException) error).errorMessage())).doesNotContain(KEY);
+                    }
+                }
+            }
+            watch.updates.forEach(update -> assertThat(update.toString() + update.status()).doesNotContain(KEY));
+        }
+    }
+
+    private static Reply echo(String where, String authorization) {
+        String key = authorization == null ? "none" : authorization.substring("Bearer ".length());
+        String quoted = "\"bad key " + key + "\"";
+        switch (where) {
+            case "error message":
+                return Reply.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
+            case "error id":
+                return Reply.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
+            case "error request_id":
+                return Reply.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
+            case "html page":
+                return Reply.of(502, "text/html", ("<html><body>upstream rejected " + authorization
+                        + "</body></html>").getBytes(StandardCharsets.UTF_8));
+            case "bad json":
+                return Reply.json(200, "{\"request_id\": " + key + ", \"status\": " + key + "}");
+            case "header":
+                return Reply.json(503, "{\"id\":\"unavailable\",\"message\":\"later\"}").header("retry-after", key)
+                        .header("x-echo", authorization);
+            case "failed job":
+                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
+                        + "\"error\":" + quoted + "}");
+            default:
+                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
+        }
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {301, 302, 303, 307, 308})
+    void aRedirectToAnotherHostIsNotFollowedSoTheKeyNeverGoesThere(int status) {
+        try (ScriptedServer elsewhere = new ScriptedServer(exchange -> Reply.json(200, "{}"));
+             ScriptedServer api = new ScriptedServer(exchange -> Reply.of(status, "text/html", new byte[0])
+                     .header("location", "http://localhost:" + elsewhere.port() + exchange.uri))) {
+            AsyncInvokeAsyncClient client = Harness.client(api.baseUrl()).buildAsyncClient();
+
+            ApiException read = await(client.status("job-1")).error(ApiException.class);
+            Throwable submit = await(client.submit(image("moved"))).error;
+            Harness.WatchResult watch = awaitWatch(client.watch("job-1"));
+
+            assertThat(read.statusCode()).isEqualTo(status);
+            assertThat(submit).isInstanceOf(AsyncInvokeException.class);
+            assertThat(watch.error).isInstanceOf(ApiException.class);
+            assertThat(api.requests).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
+            assertThat(elsewhere.requests).as("requests that reached the other host").isEmpty();
+        }
+    }
+
+    @Test
+    void theKeyGoesOnlyToTheConfiguredEndpointEvenOnASharedHttpClientWithABaseUrl() {
+        try (ScriptedServer elsewhere = new ScriptedServer(exchange -> Reply.json(200, "{}"));
+             Simulator sim = Harness.simulator().start()) {
+            HttpClient shared = HttpClient.create().baseUrl(elsewhere.baseUrl())
+                    .headers(h -> h.set("x-app", "shared"));
+            AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).httpClient(shared).buildAsyncClient();
+
+            assertThat(awaitWatch(client.submitAndWatch(image("where"))).error).isNull();
+            assertThat(shared.get().uri("/ping").responseSingle((res, body) -> Mono.just(res.status().code()))
+                    .block(Duration.ofSeconds(10))).isEqualTo(200);
+
+            assertThat(sim.journal().requests()).allSatisfy(r -> assertThat(r.authorizationValid()).isTrue());
+            assertThat(elsewhere.requests).hasSize(1);
+            assertThat(elsewhere.requests.get(0).header("authorization")).as("the shared client stays keyless").isNull();
+        }
+    }
+}
