@@ -38,6 +38,10 @@ final class Inputs {
         if (hasControlOrWhitespace(requestId)) {
             throw new IllegalArgumentException("request_id is malformed: it contains whitespace or control characters");
         }
+        if (hasUnpairedSurrogate(requestId)) {
+            // it could not be encoded as UTF-8: it would reach the server as another id
+            throw new IllegalArgumentException("request_id is malformed: it is not valid Unicode (unpaired surrogate)");
+        }
         if (requestId.equals(".") || requestId.equals("..")) {
             throw new IllegalArgumentException("request_id is malformed: \"" + requestId + "\"");
         }
@@ -107,6 +111,18 @@ final class Inputs {
         if (value != null) {
             atLeastOne(value, field);
         }
+    }
+
+    private static boolean hasUnpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasControlOrWhitespace(String value) {

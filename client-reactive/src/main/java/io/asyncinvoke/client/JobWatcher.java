@@ -79,7 +79,12 @@ final class JobWatcher {
             long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
             Duration serverDelay = lastRateLimit.serverRequestedDelay(now);
             Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay);
-            if (serverDelay != null && serverDelay.equals(delay)) {
+            // A wait past the watch's timeout ends in the timeout anyway; capping it also keeps an
+            // absurd Retry-After (say, a date in the year 9999) from overflowing the timer.
+            if (delay.compareTo(options.timeout()) > 0) {
+                delay = options.timeout();
+            }
+            if (serverDelay != null && serverDelay.compareTo(delay) >= 0) {
                 listener.rateLimitWait(delay);
             }
             return Mono.delay(delay).then(poll());

@@ -12,6 +12,8 @@ final class RateLimits {
 
     /** {@code ratelimit-reset} below this is a number of seconds from now, above it epoch seconds. */
     private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
+    /** 9999-12-31T23:59:59Z: a later reset is garbled, and ignored (it would not fit an Instant or epoch millis). */
+    private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
 
     private RateLimits() {
     }
@@ -27,9 +29,11 @@ final class RateLimits {
         Long resetValue = leadingLong(reset);
         Instant resetAt = null;
         if (resetValue != null) {
-            resetAt = resetValue >= EPOCH_SECONDS_THRESHOLD
-                    ? Instant.ofEpochSecond(resetValue)
-                    : Instant.ofEpochMilli(nowMillis).plusSeconds(resetValue);
+            if (resetValue < EPOCH_SECONDS_THRESHOLD) {
+                resetAt = Instant.ofEpochMilli(nowMillis).plusSeconds(resetValue);
+            } else if (resetValue <= MAX_EPOCH_SECONDS) {
+                resetAt = Instant.ofEpochSecond(resetValue);
+            }
         }
         return new RateLimitInfo(toInt(leadingLong(limit)), toInt(leadingLong(remaining)), resetAt,
                 retryAfter(retryAfter, nowMillis));

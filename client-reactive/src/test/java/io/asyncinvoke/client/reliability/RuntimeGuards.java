@@ -32,6 +32,21 @@ public final class RuntimeGuards implements BeforeAllCallback, AfterEachCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        checkEnvironment();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        checkNoBlockingCalls(context.getDisplayName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        checkNoLeaks(context.getDisplayName());
+    }
+
+    /** Before a test class: the detectors are on. (jqwik properties call these directly; they ignore Jupiter extensions.) */
+    static void checkEnvironment() {
         assertThat(ResourceLeakDetector.getLevel())
                 .as("run the reliability suite through failsafe (mvn verify), which sets -Dio.netty.leakDetection.level=paranoid")
                 .isEqualTo(ResourceLeakDetector.Level.PARANOID);
@@ -41,18 +56,18 @@ public final class RuntimeGuards implements BeforeAllCallback, AfterEachCallback
         BlockingCalls.drain();
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) {
+    /** After each test: no blocking call was recorded. */
+    static void checkNoBlockingCalls(String what) {
         List<String> calls = BlockingCalls.drain();
-        assertThat(calls).as("blocking calls on non-blocking threads during %s", context.getDisplayName()).isEmpty();
+        assertThat(calls).as("blocking calls on non-blocking threads during %s", what).isEmpty();
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws InterruptedException {
+    /** After a test class: no buffer leaked. */
+    static void checkNoLeaks(String what) throws InterruptedException {
         List<String> leaks = collectLeakReports(10).stream()
                 .filter(report -> !report.contains(CANARY_HINT))
                 .collect(Collectors.toList());
-        assertThat(leaks).as("Netty LEAK reports after %s", context.getDisplayName()).isEmpty();
+        assertThat(leaks).as("Netty LEAK reports after %s", what).isEmpty();
     }
 
     /**
