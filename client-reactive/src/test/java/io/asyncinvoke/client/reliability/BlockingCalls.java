@@ -27,6 +27,10 @@ public final class BlockingCalls implements BlockHoundIntegration {
     public void applyTo(BlockHound.Builder builder) {
         // Console logging in the test JVM is the harness's own output, not the client's.
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes");
+        // Jackson builds a deserializer under a lock the first time it meets a type; two event loops
+        // decoding a new type at once wait a moment for each other. A short critical section, not I/O.
+        builder.allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
+                "_createAndCacheValueDeserializer");
         builder.blockingMethodCallback(method -> {
             StringBuilder where = new StringBuilder("Blocking call ").append(method).append(" on thread ")
                     .append(Thread.currentThread().getName());
