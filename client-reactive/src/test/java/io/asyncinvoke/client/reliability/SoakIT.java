@@ -151,8 +151,11 @@ class SoakIT {
             simulator.journalCapacity(Math.max(20_000, jobs * 10));
         }
         CountingListener listener = new CountingListener();
-        ConnectionProvider pool = ConnectionProvider.builder("soak").maxConnections(concurrency)
-                .pendingAcquireMaxCount(-1).build();
+        // a pool as large as the concurrency; -Dsoak.maxConnections=0 uses Reactor Netty's shared default pool
+        int maxConnections = Integer.getInteger("soak.maxConnections", concurrency);
+        ConnectionProvider pool = maxConnections > 0
+                ? ConnectionProvider.builder("soak").maxConnections(maxConnections).pendingAcquireMaxCount(-1).build()
+                : null;
         try (Simulator sim = simulator.start()) {
             // a job-creation ledger: runs on every job the simulator creates, fails none
             sim.failJobsWhere(request -> {
@@ -166,7 +169,7 @@ class SoakIT {
             faults().forEach(sim::inject);
 
             AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl())
-                    .httpClient(HttpClient.create(pool))
+                    .httpClient(pool != null ? HttpClient.create(pool) : HttpClient.create())
                     // 5 s: long enough that a busy machine does not turn slow answers into timeouts, so the
                     // outcomes follow the injected faults (each injected hang costs 5 s)
                     .connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(5))
@@ -187,7 +190,9 @@ class SoakIT {
             report.print();
             report.check();
         } finally {
-            pool.disposeLater().block(Duration.ofSeconds(10));
+            if (pool != null) {
+                pool.disposeLater().block(Duration.ofSeconds(10));
+            }
         }
     }
 
@@ -287,7 +292,9 @@ class SoakIT {
             long requests = sim.journal().count(Endpoint.ANY);
             long faults = sim.journal().faultsApplied();
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format("soak: %d jobs, concurrency %d, seed %d, JDK %s (%s), %d cores%n", jobs, concurrency,
+            sb.append(String.format("soak: %d jobs, concurrency %d, pool %s, seed %d, JDK %s (%s), %d cores%n", jobs,
+                    concurrency, Integer.getInteger("soak.maxConnections", concurrency) > 0
+                            ? Integer.getInteger("soak.maxConnections", concurrency) + " connections" : "Reactor Netty default",
                     seed, System.getProperty("java.version"), System.getProperty("java.vm.vendor"),
                     Runtime.getRuntime().availableProcessors()));
             sb.append(String.format("duration: %.1f s (%.0f jobs/s)%n", took.toMillis() / 1000.0,
