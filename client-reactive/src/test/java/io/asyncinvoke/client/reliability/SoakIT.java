@@ -181,12 +181,15 @@ class SoakIT {
                     .listener(listener)
                     .buildAsyncClient();
 
+            double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long start = System.nanoTime();
             List<Result> results = Harness.await(Flux.range(0, jobs).flatMap(seq -> one(client, seq), concurrency)
                     .collectList(), Duration.ofMinutes(Math.max(10, jobs / 1000))).value();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
+            double loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             Report report = new Report(jobs, concurrency, seed, took, results, sim, listener, created, createdTwice.get());
+            report.load = String.format("%.1f before, %.1f after", loadBefore, loadAfter);
             report.print();
             report.check();
         } finally {
@@ -237,6 +240,7 @@ class SoakIT {
         final long posts;
         final long submitRetries;
         final int jobsInSimulator;
+        String load = "unknown";
 
         Report(int jobs, int concurrency, long seed, Duration took, List<Result> results, Simulator sim,
                CountingListener listener, Set<Integer> created, int createdTwice) {
@@ -297,8 +301,8 @@ class SoakIT {
                             ? Integer.getInteger("soak.maxConnections", concurrency) + " connections" : "Reactor Netty default",
                     seed, System.getProperty("java.version"), System.getProperty("java.vm.vendor"),
                     Runtime.getRuntime().availableProcessors()));
-            sb.append(String.format("duration: %.1f s (%.0f jobs/s)%n", took.toMillis() / 1000.0,
-                    jobs / Math.max(0.001, took.toMillis() / 1000.0)));
+            sb.append(String.format("duration: %.1f s (%.0f jobs/s); system load average (1 min): %s%n",
+                    took.toMillis() / 1000.0, jobs / Math.max(0.001, took.toMillis() / 1000.0), load));
             sb.append(String.format("requests: %d (submit %d, status %d, get %d); faults injected: %d (%.2f %%)%n",
                     requests, posts, sim.journal().count(Endpoint.STATUS), sim.journal().count(Endpoint.GET), faults,
                     100.0 * faults / Math.max(1, requests)));
