@@ -50,6 +50,7 @@ final class HttpJobApi implements JobApi {
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
     private final Function<String, String> redactor;
+    private final RequestBudget budget;
 
     /**
      * @param http     configured with the base URL, credentials and timeouts
@@ -58,17 +59,24 @@ final class HttpJobApi implements JobApi {
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
                Function<String, String> redactor) {
+        this(http, basePath, retries, listener, redactor, RequestBudget.UNLIMITED);
+    }
+
+    /** As above, every attempt (retries included) taking a token from {@code budget} first. */
+    HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
+               Function<String, String> redactor, RequestBudget budget) {
         this.http = http;
         this.basePath = basePath;
         this.retries = retries;
         this.listener = listener;
         this.redactor = redactor;
+        this.budget = budget;
     }
 
     @Override
     public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
         String modelId = request.getModelId();
-        return retries.apply(Operation.SUBMIT, Mono.defer(() -> {
+        return retries.apply(Operation.SUBMIT, budget.gate(Mono.defer(() -> {
             byte[] body;
             try {
                 body = REQUEST_WRITER.writeValueAsBytes(request);
@@ -84,41 +92,43 @@ final class HttpJobApi implements JobApi {
                                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
                         return out.sendByteArray(Mono.just(body));
                     })
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
-        }));
+        })));
     }
 
     @Override
     public Mono<ApiResponse<JobStatus>> status(String requestId) {
         String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId) + "/status";
-        return retries.apply(Operation.STATUS, Mono.defer(() -> {
+        return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return http.get().uri(path)
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .onErrorMap(attempt::transportFailure)
                     .map(attempt::decodeStatus);
-        }));
+        })));
     }
 
     @Override
     public Mono<ApiResponse<Job>> job(String requestId) {
         String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId);
-        return retries.apply(Operation.GET, Mono.defer(() -> {
+        return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return http.get().uri(path)
-                    .responseSingle(HttpJobApi::collect)
+                    .responseSingle(this::collect)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
-        }));
+        })));
     }
 
-    private static Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
+    private Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
+        int status = response.status().code();
+        RateLimitInfo rateLimit = RateLimits.parse(response.responseHeaders(), System.currentTimeMillis());
+        budget.onAnswer(status, rateLimit);
         return body.asByteArray()
                 .defaultIfEmpty(EMPTY)
-                .map(bytes -> new RawResponse(response.status().code(),
-                        RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()), bytes));
+                .map(bytes -> new RawResponse(status, rateLimit, bytes));
     }
 
     /** A whole answer: status, the rate-limit headers and the body. */
