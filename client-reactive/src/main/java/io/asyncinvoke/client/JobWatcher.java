@@ -26,26 +26,36 @@ final class JobWatcher {
 
     private final JobApi api;
     private final AsyncInvokeListener listener;
+    private final JobDurations durations = new JobDurations();
 
     JobWatcher(JobApi api, AsyncInvokeListener listener) {
         this.api = api;
         this.listener = listener;
     }
 
+    /** What this watcher learned about job durations (shared by all watches of one client). */
+    JobDurations durations() {
+        return durations;
+    }
+
     /** Watches an existing job: polls at once, so the first element is its current status. */
     Flux<JobUpdate> watch(String requestId, PollingOptions options) {
-        return Flux.defer(() -> new Watch(requestId, options, false).updates(null));
+        return Flux.defer(() -> new Watch(requestId, null, options, false).updates(null));
     }
 
     /** Watches a job just submitted: the first element is the submit's answer. */
     Flux<JobUpdate> watchSubmitted(ApiResponse<Job> submitted, PollingOptions options) {
-        return Flux.defer(() -> new Watch(submitted.value.getRequestId(), options, true).updates(submitted));
+        return Flux.defer(() -> new Watch(submitted.value.getRequestId(), submitted.value.getModelId(), options, true)
+                .updates(submitted));
     }
 
     /** The state of one subscription. Touched by one signal at a time, as the operators serialise them. */
     private final class Watch {
 
         private final String requestId;
+        /** Known after a submit; a watch by id alone does not know its model (nor its age). */
+        private final String modelId;
+        private final long startNanos;
         private final PollingOptions options;
         private final PollSchedule schedule;
         private final boolean afterSubmit;
@@ -54,8 +64,10 @@ final class JobWatcher {
         private String lastEmitted;
         private RateLimitInfo lastRateLimit = RateLimitInfo.NONE;
 
-        Watch(String requestId, PollingOptions options, boolean afterSubmit) {
+        Watch(String requestId, String modelId, PollingOptions options, boolean afterSubmit) {
             this.requestId = requestId;
+            this.modelId = modelId;
+            this.startNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
             this.options = options;
             this.schedule = new PollSchedule(options);
             this.afterSubmit = afterSubmit;
@@ -76,9 +88,10 @@ final class JobWatcher {
             if (previous.isTerminal()) {
                 return Mono.empty();
             }
-            long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
-            Duration serverDelay = lastRateLimit.serverRequestedDelay(now);
-            Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay);
+            long nowNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+            Duration serverDelay = lastRateLimit.serverRequestedDelay(nowNanos / 1_000_000);
+            Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay,
+                    options.isAdaptive() ? durations.estimate(modelId) : null, nowNanos - startNanos);
             if (serverDelay != null && serverDelay.equals(delay)) {
                 listener.rateLimitWait(delay);
             }
@@ -115,7 +128,10 @@ final class JobWatcher {
             lastEmitted = update.status();
             LOG.debug("job {} is {}", requestId, update.status());
             if (update.isTerminal()) {
-                update.job().ifPresent(listener::jobFinished);
+                update.job().ifPresent(job -> {
+                    durations.learn(job);
+                    listener.jobFinished(job);
+                });
             }
         }
 
