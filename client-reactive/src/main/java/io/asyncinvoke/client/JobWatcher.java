@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -62,7 +63,10 @@ final class JobWatcher {
         private int pollsDone;
         private String lastStatus;
         private String lastEmitted;
-        private RateLimitInfo lastRateLimit = RateLimitInfo.NONE;
+        /** When the server last asked us to wait until (scheduler nanos; 0: it did not). */
+        private long serverWaitUntilNanos;
+        /** One deferred poll per watch, resubscribed after each delay: nothing is assembled ahead. */
+        private final Mono<JobUpdate> pollLater = Mono.defer(this::poll);
 
         Watch(String requestId, String modelId, PollingOptions options, boolean afterSubmit) {
             this.requestId = requestId;
@@ -73,14 +77,18 @@ final class JobWatcher {
             this.afterSubmit = afterSubmit;
         }
 
+        /**
+         * Called at subscription. Memory per watch matters (an application may watch thousands):
+         * a capacity hint of 1 for {@code expand}, whose queue never holds more than the next
+         * poll, and one {@code handle} rather than {@code filter} plus {@code doOnNext}.
+         */
         Flux<JobUpdate> updates(ApiResponse<Job> submitted) {
+            listener.watchStarted();
             Mono<JobUpdate> first = submitted == null ? poll() : Mono.just(observeJob(submitted));
             Duration timeout = options.timeout();
-            return first.expand(this::next)
-                    .filter(this::isChange)
-                    .doOnNext(this::emitted)
+            return first.expand(this::next, 1)
+                    .<JobUpdate>handle(this::emitIfChanged)
                     .takeUntilOther(Mono.delay(timeout).then(Mono.error(() -> timedOut(timeout))))
-                    .doOnSubscribe(subscription -> listener.watchStarted())
                     .doFinally(signal -> listener.watchEnded());
         }
 
@@ -89,19 +97,20 @@ final class JobWatcher {
                 return Mono.empty();
             }
             long nowNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
-            Duration serverDelay = lastRateLimit.serverRequestedDelay(nowNanos / 1_000_000);
+            Duration serverDelay = serverWaitUntilNanos > nowNanos ? Duration.ofNanos(serverWaitUntilNanos - nowNanos)
+                    : serverWaitUntilNanos != 0 ? Duration.ZERO : null;
             Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay,
                     options.isAdaptive() ? durations.estimate(modelId) : null, nowNanos - startNanos);
             if (serverDelay != null && serverDelay.equals(delay)) {
                 listener.rateLimitWait(delay);
             }
-            return Mono.delay(delay).then(poll());
+            return Mono.delay(delay).then(pollLater);
         }
 
         private Mono<JobUpdate> poll() {
             return api.status(requestId).flatMap(answer -> {
                 pollsDone++;
-                lastRateLimit = answer.rateLimit;
+                observeRateLimit(answer.rateLimit);
                 JobStatus status = answer.value;
                 if (JobUpdate.isTerminal(status.getStatus())) {
                     return api.job(requestId).map(this::observeJob);
@@ -111,8 +120,19 @@ final class JobWatcher {
             });
         }
 
+        /** Keeps only the moment the server asked us to wait until, not the headers themselves. */
+        private void observeRateLimit(RateLimitInfo info) {
+            if (info.isEmpty()) {
+                serverWaitUntilNanos = 0;
+                return;
+            }
+            long nowNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+            Duration wait = info.serverRequestedDelay(nowNanos / 1_000_000);
+            serverWaitUntilNanos = wait == null ? 0 : nowNanos + Math.max(1, wait.toNanos());
+        }
+
         private JobUpdate observeJob(ApiResponse<Job> answer) {
-            lastRateLimit = answer.rateLimit;
+            observeRateLimit(answer.rateLimit);
             lastStatus = answer.rawStatus;
             Job job = answer.value;
             JobState state = job.getStatus();
@@ -120,11 +140,11 @@ final class JobWatcher {
             return new JobUpdate(requestId, answer.rawStatus, state, attach ? job : null);
         }
 
-        private boolean isChange(JobUpdate update) {
-            return !update.status().equals(lastEmitted);
-        }
-
-        private void emitted(JobUpdate update) {
+        /** Emits only changes of status; a terminal one also teaches the job's duration. */
+        private void emitIfChanged(JobUpdate update, SynchronousSink<JobUpdate> sink) {
+            if (update.status().equals(lastEmitted)) {
+                return;
+            }
             lastEmitted = update.status();
             LOG.debug("job {} is {}", requestId, update.status());
             if (update.isTerminal()) {
@@ -133,6 +153,7 @@ final class JobWatcher {
                     listener.jobFinished(job);
                 });
             }
+            sink.next(update);
         }
 
         private AsyncInvokeTimeoutException timedOut(Duration timeout) {
