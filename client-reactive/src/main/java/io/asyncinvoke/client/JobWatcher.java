@@ -126,9 +126,10 @@ final class JobWatcher {
                 serverWaitUntilNanos = 0;
                 return;
             }
-            long nowNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
-            Duration wait = info.serverRequestedDelay(nowNanos / 1_000_000);
-            serverWaitUntilNanos = wait == null ? 0 : nowNanos + Math.max(1, wait.toNanos());
+            // now(MILLISECONDS) is wall-clock time, as ratelimit-reset is; now(NANOSECONDS) need not be.
+            Duration wait = info.serverRequestedDelay(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+            serverWaitUntilNanos = wait == null ? 0
+                    : Schedulers.parallel().now(TimeUnit.NANOSECONDS) + Math.max(1, wait.toNanos());
         }
 
         private JobUpdate observeJob(ApiResponse<Job> answer) {
