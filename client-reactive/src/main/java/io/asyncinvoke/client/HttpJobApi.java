@@ -46,6 +46,8 @@ final class HttpJobApi implements JobApi {
     private static final int SNIPPET_LENGTH = 200;
 
     private final HttpClient http;
+    /** {@code http.get()} once: each request then copies the client's configuration once, not twice. */
+    private final HttpClient.ResponseReceiver<?> get;
     private final String basePath;
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
@@ -66,6 +68,7 @@ final class HttpJobApi implements JobApi {
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
                Function<String, String> redactor, RequestBudget budget) {
         this.http = http;
+        this.get = http.get();
         this.basePath = basePath;
         this.retries = retries;
         this.listener = listener;
@@ -103,7 +106,7 @@ final class HttpJobApi implements JobApi {
         String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId) + "/status";
         return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
-            return http.get().uri(path)
+            return get.uri(path)
                     .responseSingle(this::collect)
                     .onErrorMap(attempt::transportFailure)
                     .map(attempt::decodeStatus);
@@ -115,7 +118,7 @@ final class HttpJobApi implements JobApi {
         String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId);
         return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
-            return http.get().uri(path)
+            return get.uri(path)
                     .responseSingle(this::collect)
                     .onErrorMap(attempt::transportFailure)
                     .map(raw -> attempt.decodeJob(raw, JOB_READER));
