@@ -295,6 +295,9 @@ final class HttpJobApi implements JobApi {
         }
 
         private void completed(int status, Throwable error) {
+            if (listener == AsyncInvokeListener.NONE && !LOG.isDebugEnabled()) {
+                return;
+            }
             Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
             listener.requestCompleted(operation, status, error, duration);
             if (LOG.isDebugEnabled()) {
