@@ -49,6 +49,8 @@ final class HttpJobApi implements JobApi {
     /** {@code http.get()} once: each request then copies the client's configuration once, not twice. */
     private final HttpClient.ResponseReceiver<?> get;
     private final String basePath;
+    /** {@code basePath + "/v1/async-invoke/"}, built once. */
+    private final String jobsPrefix;
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
     private final Function<String, String> redactor;
@@ -70,6 +72,7 @@ final class HttpJobApi implements JobApi {
         this.http = http;
         this.get = http.get();
         this.basePath = basePath;
+        this.jobsPrefix = basePath + SUBMIT_PATH + "/";
         this.retries = retries;
         this.listener = listener;
         this.redactor = redactor;
@@ -103,7 +106,7 @@ final class HttpJobApi implements JobApi {
 
     @Override
     public Mono<ApiResponse<JobStatus>> status(String requestId) {
-        String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId) + "/status";
+        String path = jobsPrefix + Inputs.pathSegment(requestId) + "/status";
         return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return get.uri(path)
@@ -115,7 +118,7 @@ final class HttpJobApi implements JobApi {
 
     @Override
     public Mono<ApiResponse<Job>> job(String requestId) {
-        String path = basePath + SUBMIT_PATH + "/" + Inputs.pathSegment(requestId);
+        String path = jobsPrefix + Inputs.pathSegment(requestId);
         return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return get.uri(path)
