@@ -98,9 +98,9 @@ final class HttpJobApi implements JobApi {
                                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
                         return out.sendByteArray(Mono.just(body));
                     })
-                    .responseSingle(this::collect)
-                    .onErrorMap(attempt::transportFailure)
-                    .map(raw -> attempt.decodeJob(raw, JOB_READER));
+                    .responseSingle((response, bytes) ->
+                            collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .onErrorMap(attempt::transportFailure);
         })));
     }
 
@@ -110,9 +110,8 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return get.uri(path)
-                    .responseSingle(this::collect)
-                    .onErrorMap(attempt::transportFailure)
-                    .map(attempt::decodeStatus);
+                    .responseSingle((response, bytes) -> collect(response, bytes, attempt::decodeStatus))
+                    .onErrorMap(attempt::transportFailure);
         })));
     }
 
@@ -122,19 +121,20 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return get.uri(path)
-                    .responseSingle(this::collect)
-                    .onErrorMap(attempt::transportFailure)
-                    .map(raw -> attempt.decodeJob(raw, JOB_READER));
+                    .responseSingle((response, bytes) ->
+                            collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .onErrorMap(attempt::transportFailure);
         })));
     }
 
-    private Mono<RawResponse> collect(HttpClientResponse response, ByteBufMono body) {
+    /** Reads the whole answer and decodes it in one step (one operator less per request). */
+    private <T> Mono<T> collect(HttpClientResponse response, ByteBufMono body, Function<RawResponse, T> decode) {
         int status = response.status().code();
         RateLimitInfo rateLimit = RateLimits.parse(response.responseHeaders(), System.currentTimeMillis());
         budget.onAnswer(status, rateLimit);
         return body.asByteArray()
                 .defaultIfEmpty(EMPTY)
-                .map(bytes -> new RawResponse(status, rateLimit, bytes));
+                .map(bytes -> decode.apply(new RawResponse(status, rateLimit, bytes)));
     }
 
     /** A whole answer: status, the rate-limit headers and the body. */
