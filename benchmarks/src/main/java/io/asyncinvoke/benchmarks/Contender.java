@@ -67,17 +67,30 @@ interface Contender {
 
     /** (a) Reactor Netty's HttpClient and Jackson by hand: the floor. */
     static Contender raw(String baseUrl, String key, Duration pollEvery) {
+        return raw("(a) raw Reactor Netty + Jackson", HttpClient.create(), baseUrl, key, pollEvery);
+    }
+
+    /**
+     * (a) with the one thing every production client needs and the floor leaves out: a response
+     * timeout (Reactor Netty adds and removes a read-timeout handler, with its timer, per request).
+     */
+    static Contender rawWithResponseTimeout(String baseUrl, String key, Duration pollEvery) {
+        return raw("(a') raw + response timeout", HttpClient.create().responseTimeout(Duration.ofSeconds(30)), baseUrl,
+                key, pollEvery);
+    }
+
+    private static Contender raw(String name, HttpClient base, String baseUrl, String key, Duration pollEvery) {
         ObjectMapper mapper = AsyncInvokeJson.newObjectMapper();
         ObjectReader statusReader = mapper.readerFor(JobStatus.class);
         ObjectReader jobReader = mapper.readerFor(Job.class);
         ObjectWriter requestWriter = mapper.writerFor(AsyncInvokeRequest.class);
-        HttpClient http = HttpClient.create().baseUrl(baseUrl)
+        HttpClient http = base.baseUrl(baseUrl)
                 .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
                         .set(HttpHeaderNames.ACCEPT, "application/json"));
         return new Contender() {
             @Override
             public String name() {
-                return "(a) raw Reactor Netty + Jackson";
+                return name;
             }
 
             @Override

@@ -24,7 +24,7 @@ class BenchmarksSmokeTest {
             Map<String, ClientOverheadBenchmark.Figures> figures =
                     ClientOverheadBenchmark.run(sim.baseUrl(), sim.apiKey(), 0, 1, 100, 10);
 
-            assertThat(figures).hasSize(4);
+            assertThat(figures).hasSize(5);
             figures.values().forEach(f -> {
                 assertThat(f.pollsPerSecond).hasSize(1);
                 assertThat(f.jobsPerSecond).hasSize(1);
