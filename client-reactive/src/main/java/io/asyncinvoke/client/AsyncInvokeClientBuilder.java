@@ -25,7 +25,8 @@ import reactor.netty.http.client.HttpClient;
  *
  * <p>Defaults: endpoint {@value #DEFAULT_ENDPOINT}; API key from the {@value #API_KEY_ENV}
  * environment variable; connect timeout 10 s; response timeout 30 s;
- * {@link PollingOptions#defaults()}; {@link RetryOptions#defaults()}; Reactor Netty's shared
+ * {@link PollingOptions#defaults()}; {@link RetryOptions#defaults()};
+ * {@link RequestBudgetOptions#defaults()}; Reactor Netty's shared
  * connection pool and event loops. The builder is not thread-safe; the clients it builds are.
  */
 public final class AsyncInvokeClientBuilder {
@@ -45,6 +46,7 @@ public final class AsyncInvokeClientBuilder {
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
     private PollingOptions pollingOptions = PollingOptions.defaults();
     private RetryOptions retryOptions = RetryOptions.defaults();
+    private RequestBudgetOptions requestBudget = RequestBudgetOptions.defaults();
     private String userAgentSuffix;
     private boolean allowInsecureHttp;
     private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
@@ -110,6 +112,16 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
+    /**
+     * The request budget all requests of the client share (default
+     * {@link RequestBudgetOptions#defaults()}: the service's 250 per minute and 5000 per hour);
+     * {@link RequestBudgetOptions#disabled()} sends every request at once.
+     */
+    public AsyncInvokeClientBuilder requestBudget(RequestBudgetOptions requestBudget) {
+        this.requestBudget = Objects.requireNonNull(requestBudget, "requestBudget");
+        return this;
+    }
+
     /** Appended to the {@code User-Agent} header, e.g. {@code "my-app/1.2"}. */
     public AsyncInvokeClientBuilder userAgentSuffix(String userAgentSuffix) {
         if (userAgentSuffix != null && userAgentSuffix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -161,10 +173,11 @@ public final class AsyncInvokeClientBuilder {
                         .set(HttpHeaderNames.AUTHORIZATION, authorization)
                         .set(HttpHeaderNames.USER_AGENT, userAgent)
                         .set(HttpHeaderNames.ACCEPT, "application/json"));
-        Function<String, String> redactor = text -> text == null ? null : text.replace(key, "[REDACTED]");
+        Redactor redactor = new Redactor(key);
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
+        // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                connectTimeout.plus(responseTimeout));
+                connectTimeout.plus(responseTimeout), RequestBudget.of(requestBudget, listener));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener));
     }
@@ -194,7 +207,7 @@ public final class AsyncInvokeClientBuilder {
     @Override
     public String toString() {
         return "AsyncInvokeClientBuilder{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : "[REDACTED]")
-                + ", polling=" + pollingOptions + ", retry=" + retryOptions + '}';
+                + ", polling=" + pollingOptions + ", retry=" + retryOptions + ", budget=" + requestBudget + '}';
     }
 
     /** A checked endpoint: origin for the HTTP client, path prefix for requests. */

@@ -58,7 +58,11 @@ public interface AsyncInvokeListener {
     default void retryScheduled(Operation operation, Duration delay, Throwable cause) {
     }
 
-    /** A request waits {@code delay} because the service's rate limit asked for it. */
+    /**
+     * A request waits {@code delay} because the service's rate limit asked for it, or (reported
+     * once the wait is over) because the client's {@link RequestBudgetOptions request budget} had no
+     * token left.
+     */
     default void rateLimitWait(Duration delay) {
     }
 

@@ -141,6 +141,9 @@ final class Inputs {
      * the request reaches ({@code .} and {@code ..} alone are refused by {@link #requireRequestId}).
      */
     static String pathSegment(String value) {
+        if (isUnreservedAscii(value)) {
+            return value; // the usual UUID: nothing to encode, nothing to allocate
+        }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         StringBuilder out = null;
         for (int i = 0; i < bytes.length; i++) {
@@ -161,5 +164,17 @@ final class Inputs {
             }
         }
         return out == null ? value : out.toString();
+    }
+
+    private static boolean isUnreservedAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '~' || c == '.';
+            if (!unreserved) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -26,49 +27,68 @@ final class JobWatcher {
 
     private final JobApi api;
     private final AsyncInvokeListener listener;
+    private final JobDurations durations = new JobDurations();
 
     JobWatcher(JobApi api, AsyncInvokeListener listener) {
         this.api = api;
         this.listener = listener;
     }
 
+    /** What this watcher learned about job durations (shared by all watches of one client). */
+    JobDurations durations() {
+        return durations;
+    }
+
     /** Watches an existing job: polls at once, so the first element is its current status. */
     Flux<JobUpdate> watch(String requestId, PollingOptions options) {
-        return Flux.defer(() -> new Watch(requestId, options, false).updates(null));
+        return Flux.defer(() -> new Watch(requestId, null, options, false).updates(null));
     }
 
     /** Watches a job just submitted: the first element is the submit's answer. */
     Flux<JobUpdate> watchSubmitted(ApiResponse<Job> submitted, PollingOptions options) {
-        return Flux.defer(() -> new Watch(submitted.value.getRequestId(), options, true).updates(submitted));
+        return Flux.defer(() -> new Watch(submitted.value.getRequestId(), submitted.value.getModelId(), options, true)
+                .updates(submitted));
     }
 
     /** The state of one subscription. Touched by one signal at a time, as the operators serialise them. */
     private final class Watch {
 
         private final String requestId;
+        /** Known after a submit; a watch by id alone does not know its model (nor its age). */
+        private final String modelId;
+        private final long startNanos;
         private final PollingOptions options;
         private final PollSchedule schedule;
         private final boolean afterSubmit;
         private int pollsDone;
         private String lastStatus;
         private String lastEmitted;
-        private RateLimitInfo lastRateLimit = RateLimitInfo.NONE;
+        /** When the server last asked us to wait until (scheduler nanos; 0: it did not). */
+        private long serverWaitUntilNanos;
+        /** One deferred poll per watch, resubscribed after each delay: nothing is assembled ahead. */
+        private final Mono<JobUpdate> pollLater = Mono.defer(this::poll);
 
-        Watch(String requestId, PollingOptions options, boolean afterSubmit) {
+        Watch(String requestId, String modelId, PollingOptions options, boolean afterSubmit) {
             this.requestId = requestId;
+            this.modelId = modelId;
+            this.startNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
             this.options = options;
             this.schedule = new PollSchedule(options);
             this.afterSubmit = afterSubmit;
         }
 
+        /**
+         * Called at subscription. Memory per watch matters (an application may watch thousands):
+         * a capacity hint of 1 for {@code expand}, whose queue never holds more than the next
+         * poll, and one {@code handle} rather than {@code filter} plus {@code doOnNext}.
+         */
         Flux<JobUpdate> updates(ApiResponse<Job> submitted) {
+            listener.watchStarted();
             Mono<JobUpdate> first = submitted == null ? poll() : Mono.just(observeJob(submitted));
             Duration timeout = options.timeout();
-            return first.expand(this::next)
-                    .filter(this::isChange)
-                    .doOnNext(this::emitted)
+            return first.expand(this::next, 1)
+                    .<JobUpdate>handle(this::emitIfChanged)
                     .takeUntilOther(Mono.delay(timeout).then(Mono.error(() -> timedOut(timeout))))
-                    .doOnSubscribe(subscription -> listener.watchStarted())
                     .doFinally(signal -> listener.watchEnded());
         }
 
@@ -76,24 +96,25 @@ final class JobWatcher {
             if (previous.isTerminal()) {
                 return Mono.empty();
             }
-            long now = Schedulers.parallel().now(TimeUnit.MILLISECONDS);
-            Duration serverDelay = lastRateLimit.serverRequestedDelay(now);
-            Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay);
-            // A wait past the watch's timeout ends in the timeout anyway; capping it also keeps an
-            // absurd Retry-After (say, a date in the year 9999) from overflowing the timer.
+            long nowNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
+            Duration serverDelay = serverWaitUntilNanos > nowNanos ? Duration.ofNanos(serverWaitUntilNanos - nowNanos)
+                    : serverWaitUntilNanos != 0 ? Duration.ZERO : null;
+            Duration delay = schedule.nextDelay(pollsDone, afterSubmit, serverDelay,
+                    options.isAdaptive() ? durations.estimate(modelId) : null, nowNanos - startNanos);
+            // A wait past the watch's timeout ends in the timeout anyway.
             if (delay.compareTo(options.timeout()) > 0) {
                 delay = options.timeout();
             }
             if (serverDelay != null && serverDelay.compareTo(delay) >= 0) {
                 listener.rateLimitWait(delay);
             }
-            return Mono.delay(delay).then(poll());
+            return Mono.delay(delay).then(pollLater);
         }
 
         private Mono<JobUpdate> poll() {
             return api.status(requestId).flatMap(answer -> {
                 pollsDone++;
-                lastRateLimit = answer.rateLimit;
+                observeRateLimit(answer.rateLimit);
                 JobStatus status = answer.value;
                 if (JobUpdate.isTerminal(status.getStatus())) {
                     return api.job(requestId).map(this::observeJob);
@@ -103,8 +124,25 @@ final class JobWatcher {
             });
         }
 
+        /** Keeps only the moment the server asked us to wait until, not the headers themselves. */
+        private void observeRateLimit(RateLimitInfo info) {
+            if (info.isEmpty()) {
+                serverWaitUntilNanos = 0;
+                return;
+            }
+            // now(MILLISECONDS) is wall-clock time, as ratelimit-reset is; now(NANOSECONDS) need not be.
+            Duration wait = info.serverRequestedDelay(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+            if (wait == null) {
+                serverWaitUntilNanos = 0;
+                return;
+            }
+            // Capped at the timeout: an absurd Retry-After (a date in the year 9999) must not overflow.
+            long waitNanos = Math.max(1, (wait.compareTo(options.timeout()) > 0 ? options.timeout() : wait).toNanos());
+            serverWaitUntilNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS) + waitNanos;
+        }
+
         private JobUpdate observeJob(ApiResponse<Job> answer) {
-            lastRateLimit = answer.rateLimit;
+            observeRateLimit(answer.rateLimit);
             lastStatus = answer.rawStatus;
             Job job = answer.value;
             JobState state = job.getStatus();
@@ -112,16 +150,20 @@ final class JobWatcher {
             return new JobUpdate(requestId, answer.rawStatus, state, attach ? job : null);
         }
 
-        private boolean isChange(JobUpdate update) {
-            return !update.status().equals(lastEmitted);
-        }
-
-        private void emitted(JobUpdate update) {
+        /** Emits only changes of status; a terminal one also teaches the job's duration. */
+        private void emitIfChanged(JobUpdate update, SynchronousSink<JobUpdate> sink) {
+            if (update.status().equals(lastEmitted)) {
+                return;
+            }
             lastEmitted = update.status();
             LOG.debug("job {} is {}", requestId, update.status());
             if (update.isTerminal()) {
-                update.job().ifPresent(listener::jobFinished);
+                update.job().ifPresent(job -> {
+                    durations.learn(job);
+                    listener.jobFinished(job);
+                });
             }
+            sink.next(update);
         }
 
         private AsyncInvokeTimeoutException timedOut(Duration timeout) {

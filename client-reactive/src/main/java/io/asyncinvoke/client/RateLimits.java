@@ -57,17 +57,28 @@ final class RateLimits {
         }
     }
 
-    /** The integer a header value starts with ({@code "250"}, {@code "250, 250;w=60"}), or null. */
+    /** The integer a header value starts with ({@code "250"}, {@code "250, 250;w=60"}), or null; parsed in place. */
     private static Long leadingLong(String value) {
         if (value == null) {
             return null;
         }
-        String v = value.trim();
-        int end = 0;
-        while (end < v.length() && end < 18 && Character.isDigit(v.charAt(end))) {
-            end++;
+        int i = 0;
+        int length = value.length();
+        while (i < length && Character.isWhitespace(value.charAt(i))) {
+            i++;
         }
-        return end == 0 ? null : Long.parseLong(v.substring(0, end));
+        long result = 0;
+        int digits = 0;
+        while (i < length && digits < 18) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            result = result * 10 + (c - '0');
+            digits++;
+            i++;
+        }
+        return digits == 0 ? null : result;
     }
 
     private static Integer toInt(Long value) {

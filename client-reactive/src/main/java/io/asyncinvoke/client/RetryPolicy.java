@@ -6,7 +6,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
  * Decides whether a failed attempt is retried and after how long. A submit is retried only when
@@ -22,26 +21,30 @@ final class RetryPolicy {
         this.listener = listener;
     }
 
-    /** {@code attempt} must be deferred: each retry resubscribes to it. */
+    /**
+     * {@code attempt} must be deferred: each retry resubscribes to it. A chain of
+     * {@code onErrorResume} rather than {@code retryWhen}: the same decisions, without a companion
+     * sink and subscribers for every request that never fails (most of them).
+     */
     <T> Mono<T> apply(Operation operation, Mono<T> attempt) {
         if (options.maxAttempts() == 1) {
             return attempt;
         }
-        return attempt.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
-            long retriesSoFar = signal.totalRetries();
-            Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(operation, failure)
-                    ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
-                    : null;
-            if (delay == null) {
-                return Mono.error(failure);
-            }
-            listener.retryScheduled(operation, delay, failure);
-            if (failure instanceof RateLimitedException) {
-                listener.rateLimitWait(delay);
-            }
-            return Mono.delay(delay);
-        })));
+        return attempt.onErrorResume(failure -> retry(operation, attempt, failure, 0));
+    }
+
+    private <T> Mono<T> retry(Operation operation, Mono<T> attempt, Throwable failure, long retriesSoFar) {
+        Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(operation, failure)
+                ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
+                : null;
+        if (delay == null) {
+            return Mono.error(failure);
+        }
+        listener.retryScheduled(operation, delay, failure);
+        if (failure instanceof RateLimitedException) {
+            listener.rateLimitWait(delay);
+        }
+        return Mono.delay(delay).then(attempt.onErrorResume(next -> retry(operation, attempt, next, retriesSoFar + 1)));
     }
 
     static boolean isRetryable(Operation operation, Throwable failure) {

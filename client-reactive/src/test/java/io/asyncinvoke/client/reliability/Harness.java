@@ -8,6 +8,7 @@ import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.JobUpdate;
 import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.simulator.Simulator;
@@ -62,7 +63,10 @@ final class Harness {
     static AsyncInvokeClientBuilder client(String endpoint) {
         return new AsyncInvokeClientBuilder().endpoint(endpoint).apiKey(KEY)
                 .connectTimeout(CONNECT_TIMEOUT).responseTimeout(RESPONSE_TIMEOUT)
-                .retryOptions(RETRY).pollingOptions(POLLING);
+                .retryOptions(RETRY).pollingOptions(POLLING)
+                // These simulators enforce no limit, and the soak alone sends ~40,000 requests in
+                // half a minute; the budget's own behaviour is tested in RequestBudget*Test.
+                .requestBudget(RequestBudgetOptions.disabled());
     }
 
     static AsyncInvokeAsyncClient client(Simulator sim) {

@@ -54,6 +54,7 @@ public class AsyncInvokeAutoConfiguration {
                 .responseTimeout(properties.getResponseTimeout())
                 .pollingOptions(properties.getPolling().toOptions())
                 .retryOptions(properties.getRetry().toOptions())
+                .requestBudget(properties.getBudget().toOptions())
                 .userAgentSuffix(properties.getUserAgentSuffix())
                 .allowInsecureHttp(properties.isAllowInsecureHttp())
                 .listener(AsyncInvokeListener.of(listeners.orderedStream().collect(Collectors.toList())));

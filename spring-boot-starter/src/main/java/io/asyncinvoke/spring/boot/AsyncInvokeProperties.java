@@ -1,6 +1,7 @@
 package io.asyncinvoke.spring.boot;
 
 import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,6 +38,8 @@ public class AsyncInvokeProperties {
     private final Polling polling = new Polling();
 
     private final Retry retry = new Retry();
+
+    private final Budget budget = new Budget();
 
     private final Metrics metrics = new Metrics();
 
@@ -96,6 +99,10 @@ public class AsyncInvokeProperties {
         return retry;
     }
 
+    public Budget getBudget() {
+        return budget;
+    }
+
     public Metrics getMetrics() {
         return metrics;
     }
@@ -106,26 +113,36 @@ public class AsyncInvokeProperties {
                 + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout + '}';
     }
 
-    /** How watches poll a job; see {@link PollingOptions}. */
+    /**
+     * How watches poll a job; see {@link PollingOptions}. The schedule settings are unset by
+     * default: the library then learns each model's job durations (adaptive polling). Setting any
+     * of first-delay, interval, backoff-factor or max-interval asks for a fixed schedule instead.
+     */
     public static class Polling {
 
-        /** Delay before the first poll after a submit. */
-        private Duration firstDelay = Duration.ofMillis(500);
+        /** Delay before the first poll after a submit (unset: the library's 500ms, adaptive). */
+        private Duration firstDelay;
 
-        /** Delay between the first two polls; later delays grow by the backoff factor. */
-        private Duration interval = Duration.ofMillis(500);
+        /** Delay between the first two polls; later delays grow by the backoff factor (unset: 500ms, adaptive). */
+        private Duration interval;
 
-        /** Growth of the delay from one poll to the next (1.0 for a fixed interval). */
-        private double backoffFactor = 1.5;
+        /** Growth of the delay from one poll to the next, 1.0 for a fixed interval (unset: 1.5, adaptive). */
+        private Double backoffFactor;
 
-        /** Upper bound of the delay between polls, before jitter. */
-        private Duration maxInterval = Duration.ofSeconds(5);
+        /** Upper bound of the delay between polls, before jitter (unset: 5s, adaptive). */
+        private Duration maxInterval;
 
         /** Random spread of each delay as a fraction of it (0.0 to 1.0). */
         private double jitter = 0.2;
 
         /** How long a watch may take overall before it fails with a timeout. */
         private Duration timeout = Duration.ofMinutes(10);
+
+        /**
+         * Whether polls follow each model's learned job durations. Unset: on, unless a schedule
+         * setting above is given.
+         */
+        private Boolean adaptive;
 
         public Duration getFirstDelay() {
             return firstDelay;
@@ -143,11 +160,11 @@ public class AsyncInvokeProperties {
             this.interval = interval;
         }
 
-        public double getBackoffFactor() {
+        public Double getBackoffFactor() {
             return backoffFactor;
         }
 
-        public void setBackoffFactor(double backoffFactor) {
+        public void setBackoffFactor(Double backoffFactor) {
             this.backoffFactor = backoffFactor;
         }
 
@@ -175,15 +192,90 @@ public class AsyncInvokeProperties {
             this.timeout = timeout;
         }
 
-        /** These settings as the library's options (which validate them). */
+        public Boolean getAdaptive() {
+            return adaptive;
+        }
+
+        public void setAdaptive(Boolean adaptive) {
+            this.adaptive = adaptive;
+        }
+
+        /** These settings as the library's options (which validate them); unset ones keep its defaults. */
         public PollingOptions toOptions() {
-            return PollingOptions.defaults()
-                    .withFirstDelay(firstDelay)
-                    .withInterval(interval)
-                    .withBackoffFactor(backoffFactor)
-                    .withMaxInterval(maxInterval)
-                    .withJitter(jitter)
-                    .withTimeout(timeout);
+            PollingOptions options = PollingOptions.defaults().withJitter(jitter).withTimeout(timeout);
+            if (firstDelay != null) {
+                options = options.withFirstDelay(firstDelay);
+            }
+            if (interval != null) {
+                options = options.withInterval(interval);
+            }
+            if (backoffFactor != null) {
+                options = options.withBackoffFactor(backoffFactor);
+            }
+            if (maxInterval != null) {
+                options = options.withMaxInterval(maxInterval);
+            }
+            return adaptive == null ? options : options.withAdaptive(adaptive);
+        }
+    }
+
+    /**
+     * The request budget all requests of the client share; see {@link RequestBudgetOptions}. By
+     * default the service's limits per key (250 per minute, 5000 per hour, burst 20 %).
+     */
+    public static class Budget {
+
+        /** Whether requests wait for the budget; off when something else enforces the limits. */
+        private boolean enabled = true;
+
+        /** Requests allowed in any minute. */
+        private int perMinute = 250;
+
+        /** Requests allowed in any hour. */
+        private int perHour = 5000;
+
+        /** The share of each limit that may be sent at once from an idle start (above 0, at most 0.5). */
+        private double burst = 0.2;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getPerMinute() {
+            return perMinute;
+        }
+
+        public void setPerMinute(int perMinute) {
+            this.perMinute = perMinute;
+        }
+
+        public int getPerHour() {
+            return perHour;
+        }
+
+        public void setPerHour(int perHour) {
+            this.perHour = perHour;
+        }
+
+        public double getBurst() {
+            return burst;
+        }
+
+        public void setBurst(double burst) {
+            this.burst = burst;
+        }
+
+        /** These settings as the library's options (which validate them). */
+        public RequestBudgetOptions toOptions() {
+            if (!enabled) {
+                return RequestBudgetOptions.disabled();
+            }
+            return RequestBudgetOptions.of(perMinute, Duration.ofMinutes(1)).and(perHour, Duration.ofHours(1))
+                    .withBurst(burst);
         }
     }
 

@@ -7,6 +7,7 @@ import io.asyncinvoke.client.AsyncInvokeClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.client.AsyncInvokeListener;
 import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
 import io.asyncinvoke.model.Job;
 import java.time.Duration;
@@ -153,6 +154,10 @@ class AsyncInvokeAutoConfigurationTest {
                 "async-invoke.polling.max-interval=20s",
                 "async-invoke.polling.jitter=0.1",
                 "async-invoke.polling.timeout=3m",
+                "async-invoke.polling.adaptive=true",
+                "async-invoke.budget.per-minute=120",
+                "async-invoke.budget.per-hour=3000",
+                "async-invoke.budget.burst=0.3",
                 "async-invoke.retry.max-attempts=6",
                 "async-invoke.retry.min-backoff=1s",
                 "async-invoke.retry.max-backoff=30s",
@@ -175,6 +180,12 @@ class AsyncInvokeAutoConfigurationTest {
                     assertThat(polling.maxInterval()).isEqualTo(Duration.ofSeconds(20));
                     assertThat(polling.jitter()).isEqualTo(0.1);
                     assertThat(polling.timeout()).isEqualTo(Duration.ofMinutes(3));
+                    assertThat(polling.isAdaptive()).isTrue();
+                    RequestBudgetOptions budget = RequestBudgetOptions.of(120, Duration.ofMinutes(1))
+                            .and(3000, Duration.ofHours(1)).withBurst(0.3);
+                    assertThat(p.getBudget().toOptions()).isEqualTo(budget);
+                    assertThat(context.getBean(AsyncInvokeClientBuilder.class).toString())
+                            .as("the builder the client came from").contains("budget=" + budget);
 
                     RetryOptions retry = p.getRetry().toOptions();
                     assertThat(retry.maxAttempts()).isEqualTo(6);
@@ -221,6 +232,32 @@ class AsyncInvokeAutoConfigurationTest {
         assertThat(p.getResponseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.getPolling().toOptions()).usingRecursiveComparison().isEqualTo(polling);
         assertThat(p.getRetry().toOptions()).usingRecursiveComparison().isEqualTo(retry);
+        assertThat(p.getPolling().toOptions().isAdaptive()).as("adaptive polling stays on").isTrue();
+        assertThat(p.getBudget().toOptions()).isEqualTo(RequestBudgetOptions.defaults());
+    }
+
+    @Test
+    void aScheduleSettingAsksForAFixedScheduleUnlessAdaptiveIsSaid() {
+        AsyncInvokeProperties p = new AsyncInvokeProperties();
+        p.getPolling().setInterval(Duration.ofSeconds(2));
+        assertThat(p.getPolling().toOptions().isAdaptive()).isFalse();
+        assertThat(p.getPolling().toOptions().interval()).isEqualTo(Duration.ofSeconds(2));
+
+        p.getPolling().setAdaptive(true);
+        assertThat(p.getPolling().toOptions().isAdaptive()).isTrue();
+    }
+
+    @Test
+    void theBudgetCanBeResizedOrSwitchedOff() {
+        AsyncInvokeProperties p = new AsyncInvokeProperties();
+        p.getBudget().setPerMinute(100);
+        p.getBudget().setPerHour(2000);
+        p.getBudget().setBurst(0.1);
+        assertThat(p.getBudget().toOptions()).isEqualTo(RequestBudgetOptions.of(100, Duration.ofMinutes(1))
+                .and(2000, Duration.ofHours(1)).withBurst(0.1));
+
+        p.getBudget().setEnabled(false);
+        assertThat(p.getBudget().toOptions().isEnabled()).isFalse();
     }
 
     @Test
@@ -237,6 +274,8 @@ class AsyncInvokeAutoConfigurationTest {
         assertStartupFails("async-invoke.retry.max-attempts=0", "maxAttempts must be at least 1");
         assertStartupFails("async-invoke.retry.min-backoff=10s", "below minBackoff");
         assertStartupFails("async-invoke.retry.max-server-delay=-1s", "maxServerDelay");
+        assertStartupFails("async-invoke.budget.per-minute=1", "requests must be at least 2");
+        assertStartupFails("async-invoke.budget.burst=0.9", "burst must be");
         // and allow-insecure-http lifts the http refusal
         runner.withPropertyValues("async-invoke.api-key=" + KEY, "async-invoke.endpoint=http://inference.example",
                 "async-invoke.allow-insecure-http=true").run(context -> assertThat(context).hasNotFailed());

@@ -28,10 +28,15 @@ class ConfigurationMetadataTest {
                 "async-invoke.response-timeout", "async-invoke.user-agent-suffix", "async-invoke.allow-insecure-http",
                 "async-invoke.polling.first-delay", "async-invoke.polling.interval", "async-invoke.polling.backoff-factor",
                 "async-invoke.polling.max-interval", "async-invoke.polling.jitter", "async-invoke.polling.timeout",
+                "async-invoke.polling.adaptive", "async-invoke.budget.enabled", "async-invoke.budget.per-minute",
+                "async-invoke.budget.per-hour", "async-invoke.budget.burst",
                 "async-invoke.retry.max-attempts", "async-invoke.retry.min-backoff", "async-invoke.retry.max-backoff",
                 "async-invoke.retry.jitter", "async-invoke.retry.max-server-delay", "async-invoke.metrics.enabled");
         properties.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
-        assertThat(properties.get("async-invoke.polling.interval").get("defaultValue").asText()).isEqualTo("500ms");
+        assertThat(properties.get("async-invoke.polling.timeout").get("defaultValue").asText()).isEqualTo("10m");
+        assertThat(properties.get("async-invoke.polling.interval").has("defaultValue"))
+                .as("unset, so that the library's adaptive schedule stays on").isFalse();
+        assertThat(properties.get("async-invoke.budget.per-minute").get("defaultValue").asInt()).isEqualTo(250);
         assertThat(properties.get("async-invoke.endpoint").get("defaultValue").asText())
                 .isEqualTo("https://inference.do-ai.run");
     }

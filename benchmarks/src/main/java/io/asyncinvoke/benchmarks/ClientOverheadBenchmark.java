@@ -1,0 +1,144 @@
+package io.asyncinvoke.benchmarks;
+
+import io.asyncinvoke.client.RequestBudgetOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+
+/**
+ * P1: client CPU per status poll and end-to-end jobs per second, this library against (a) raw
+ * Reactor Netty + Jackson and (b) openapi-generator's webclient client, in one run.
+ *
+ * <p>The simulator runs in a child JVM ({@link ExternalSimulator}), so the process CPU time
+ * measured here is the client's. Its jobs take 1 ms (queued) and nothing else: zero service
+ * latency, yet every job needs its status poll. Each contender polls with the same fixed 2 ms
+ * schedule, keeps the same number of operations in flight, and does the same requests (submit,
+ * status until terminal, one GET). Rounds rotate the contenders so that machine noise spreads
+ * over all of them, and each measured block starts after a full GC, so that none pays for the
+ * garbage of the one before; medians and [min-max] over the measured rounds are printed.
+ *
+ * <p>{@code java -cp benchmarks.jar io.asyncinvoke.benchmarks.ClientOverheadBenchmark [rounds] [polls] [jobs]}
+ */
+public final class ClientOverheadBenchmark {
+
+    static final int CONCURRENCY = 32;
+    static final Duration POLL_EVERY = Duration.ofMillis(2);
+
+    /** Figures of one contender over the measured rounds. */
+    static final class Figures {
+        final List<Double> cpuMicrosPerPoll = new ArrayList<>();
+        final List<Double> pollsPerSecond = new ArrayList<>();
+        final List<Double> jobsPerSecond = new ArrayList<>();
+        final List<Double> cpuMicrosPerJob = new ArrayList<>();
+    }
+
+    static List<Contender> contenders(String baseUrl, String key) {
+        List<Contender> all = new ArrayList<>();
+        all.add(Contender.raw(baseUrl, key, POLL_EVERY));
+        all.add(Contender.rawWithResponseTimeout(baseUrl, key, POLL_EVERY));
+        all.add(Contender.ours("ours (budget off)", baseUrl, key, POLL_EVERY, RequestBudgetOptions.disabled()));
+        all.add(Contender.ours("ours (budget on, not limiting)", baseUrl, key, POLL_EVERY,
+                RequestBudgetOptions.of(100_000_000, Duration.ofMinutes(1))));
+        all.add(Contender.webclient(baseUrl, key, POLL_EVERY));
+        return all;
+    }
+
+    /** Runs the rounds against the simulator at {@code baseUrl}; the first {@code warmup} rounds are not kept. */
+    static Map<String, Figures> run(String baseUrl, String key, int warmup, int rounds, int polls, int jobs) {
+        List<Contender> contenders = contenders(baseUrl, key);
+        Contender setup = contenders.get(0);
+        List<String> ids = new ArrayList<>();
+        Flux.range(0, CONCURRENCY).flatMap(i -> setup.job("seed " + i), 8)
+                .map(job -> ((io.asyncinvoke.model.Job) job).getRequestId())
+                .doOnNext(ids::add).blockLast(Duration.ofMinutes(1));
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        for (Contender c : contenders) {
+            figures.put(c.name(), new Figures());
+        }
+        for (int round = 0; round < warmup + rounds; round++) {
+            for (int k = 0; k < contenders.size(); k++) {
+                Contender c = contenders.get((k + round) % contenders.size());
+                Figures f = figures.get(c.name());
+                settle();
+                long cpu0 = Stats.processCpuNanos();
+                long wall0 = System.nanoTime();
+                Flux.range(0, polls).flatMap(i -> c.status(ids.get(i % ids.size())), CONCURRENCY)
+                        .blockLast(Duration.ofMinutes(5));
+                long pollCpu = Stats.processCpuNanos() - cpu0;
+                long pollWall = System.nanoTime() - wall0;
+                settle();
+                long cpu1 = Stats.processCpuNanos();
+                long wall1 = System.nanoTime();
+                Flux.range(0, jobs).flatMap(i -> c.job("a lighthouse " + i), CONCURRENCY)
+                        .blockLast(Duration.ofMinutes(5));
+                long cpu2 = Stats.processCpuNanos();
+                long wall2 = System.nanoTime();
+                if (round >= warmup) {
+                    f.cpuMicrosPerPoll.add(pollCpu / 1e3 / polls);
+                    f.pollsPerSecond.add(polls / (pollWall / 1e9));
+                    f.cpuMicrosPerJob.add((cpu2 - cpu1) / 1e3 / jobs);
+                    f.jobsPerSecond.add(jobs / ((wall2 - wall1) / 1e9));
+                }
+            }
+        }
+        return figures;
+    }
+
+    /** Collects the previous block's garbage outside the measured window, so no contender pays for another's. */
+    private static void settle() {
+        System.gc();
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int polls = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        try (ExternalSimulator sim = ExternalSimulator.start("--queued-ms", "1", "--running-ms", "0",
+                // an enforced limit far above any rate reached here, so that no answer ever reports 0 remaining
+                "--rate-limit", "1000000000")) {
+            long start = System.nanoTime();
+            Map<String, Figures> figures = run(sim.baseUrl(), sim.apiKey(), 3, rounds, polls, jobs);
+            System.out.printf(Locale.ROOT, "P1 client overhead: %s; %d measured rounds after 3 warm-up, %d polls and "
+                    + "%d jobs per round and contender, %d in flight, %.0f s%n", Stats.machine(), rounds, polls, jobs,
+                    CONCURRENCY, (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s%n", "contender", "CPU us/poll med [min-max]",
+                    "polls/s", "jobs/s", "CPU us/job");
+            for (Map.Entry<String, Figures> e : figures.entrySet()) {
+                Figures f = e.getValue();
+                System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s%n", e.getKey(),
+                        Stats.spread(f.cpuMicrosPerPoll, "%.1f"), Stats.spread(f.pollsPerSecond, "%.0f"),
+                        Stats.spread(f.jobsPerSecond, "%.0f"), Stats.spread(f.cpuMicrosPerJob, "%.1f"));
+            }
+            Figures raw = figures.get("(a) raw Reactor Netty + Jackson");
+            Figures rawTimeout = figures.get("(a') raw + response timeout");
+            Figures ours = figures.get("ours (budget off)");
+            Figures oursBudget = figures.get("ours (budget on, not limiting)");
+            Figures generated = figures.get("(b) openapi-generator webclient");
+            System.out.printf(Locale.ROOT, "CPU/poll ours / raw = %.3f (budget on: %.3f); goal <= 1.15%n",
+                    Stats.median(ours.cpuMicrosPerPoll) / Stats.median(raw.cpuMicrosPerPoll),
+                    Stats.median(oursBudget.cpuMicrosPerPoll) / Stats.median(raw.cpuMicrosPerPoll));
+            System.out.printf(Locale.ROOT, "CPU/poll ours / raw with a response timeout = %.3f, CPU/job = %.3f%n",
+                    Stats.median(ours.cpuMicrosPerPoll) / Stats.median(rawTimeout.cpuMicrosPerPoll),
+                    Stats.median(ours.cpuMicrosPerJob) / Stats.median(rawTimeout.cpuMicrosPerJob));
+            System.out.printf(Locale.ROOT, "CPU/job ours / raw = %.3f (budget on: %.3f); goal <= 1.15%n",
+                    Stats.median(ours.cpuMicrosPerJob) / Stats.median(raw.cpuMicrosPerJob),
+                    Stats.median(oursBudget.cpuMicrosPerJob) / Stats.median(raw.cpuMicrosPerJob));
+            System.out.printf(Locale.ROOT, "jobs/s ours / webclient = %.2f, polls/s ours / webclient = %.2f; goal >= 2%n",
+                    Stats.median(ours.jobsPerSecond) / Stats.median(generated.jobsPerSecond),
+                    Stats.median(ours.pollsPerSecond) / Stats.median(generated.pollsPerSecond));
+            System.out.printf(Locale.ROOT, "jobs/s raw / ours = %.3f, polls/s raw / ours = %.3f%n",
+                    Stats.median(raw.jobsPerSecond) / Stats.median(ours.jobsPerSecond),
+                    Stats.median(raw.pollsPerSecond) / Stats.median(ours.pollsPerSecond));
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,174 @@
+package io.asyncinvoke.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.asyncinvoke.benchmarks.generated.ApiClient;
+import io.asyncinvoke.benchmarks.generated.api.AsyncInvokeApi;
+import io.asyncinvoke.client.AsyncInvokeAsyncClient;
+import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.AsyncInvokeJson;
+import io.asyncinvoke.client.InvokeRequests;
+import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.RequestBudgetOptions;
+import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.model.Job;
+import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.model.JobStatus;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * One way of talking to the service, for the side-by-side benchmarks: this library, the raw
+ * Reactor Netty floor (a), and openapi-generator's webclient client (b). Each does the same
+ * requests: a status poll is one GET parsed into a model; a job is a submit, status polls every
+ * {@code pollEvery} until the job ends, then one GET of the whole job.
+ */
+interface Contender {
+
+    String MODEL = "fal-ai/flux/schnell";
+
+    String name();
+
+    /** One {@code GET /v1/async-invoke/{id}/status}, parsed. */
+    Mono<?> status(String requestId);
+
+    /** Submit, poll until terminal, read the whole job. */
+    Mono<?> job(String prompt);
+
+    /** This library, with a fixed schedule polling every {@code pollEvery}. */
+    static Contender ours(String name, String baseUrl, String key, Duration pollEvery, RequestBudgetOptions budget) {
+        AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(baseUrl).apiKey(key)
+                .requestBudget(budget)
+                .pollingOptions(PollingOptions.defaults().withFirstDelay(pollEvery).withInterval(pollEvery)
+                        .withBackoffFactor(1).withJitter(0))
+                .buildAsyncClient();
+        return new Contender() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Mono<?> status(String requestId) {
+                return client.status(requestId);
+            }
+
+            @Override
+            public Mono<?> job(String prompt) {
+                return client.invoke(InvokeRequests.image(MODEL).prompt(prompt).build());
+            }
+        };
+    }
+
+    /** (a) Reactor Netty's HttpClient and Jackson by hand: the floor. */
+    static Contender raw(String baseUrl, String key, Duration pollEvery) {
+        return raw("(a) raw Reactor Netty + Jackson", HttpClient.create(), baseUrl, key, pollEvery);
+    }
+
+    /**
+     * (a) with the one thing every production client needs and the floor leaves out: a response
+     * timeout (Reactor Netty adds and removes a read-timeout handler, with its timer, per request).
+     */
+    static Contender rawWithResponseTimeout(String baseUrl, String key, Duration pollEvery) {
+        return raw("(a') raw + response timeout", HttpClient.create().responseTimeout(Duration.ofSeconds(30)), baseUrl,
+                key, pollEvery);
+    }
+
+    private static Contender raw(String name, HttpClient base, String baseUrl, String key, Duration pollEvery) {
+        ObjectMapper mapper = AsyncInvokeJson.newObjectMapper();
+        ObjectReader statusReader = mapper.readerFor(JobStatus.class);
+        ObjectReader jobReader = mapper.readerFor(Job.class);
+        ObjectWriter requestWriter = mapper.writerFor(AsyncInvokeRequest.class);
+        HttpClient http = base.baseUrl(baseUrl)
+                .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key)
+                        .set(HttpHeaderNames.ACCEPT, "application/json"));
+        return new Contender() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Mono<JobStatus> status(String requestId) {
+                return http.get().uri("/v1/async-invoke/" + requestId + "/status")
+                        .responseSingle((response, body) -> body.asByteArray()
+                                .map(bytes -> read(statusReader, response.status().code(), bytes)));
+            }
+
+            private Mono<Job> get(String requestId) {
+                return http.get().uri("/v1/async-invoke/" + requestId)
+                        .responseSingle((response, body) -> body.asByteArray()
+                                .map(bytes -> read(jobReader, response.status().code(), bytes)));
+            }
+
+            @Override
+            public Mono<Job> job(String prompt) {
+                return Mono.fromCallable(() -> requestWriter.writeValueAsBytes(
+                                InvokeRequests.image(MODEL).prompt(prompt).build()))
+                        .flatMap(bytes -> http.post().uri("/v1/async-invoke")
+                                .send((request, out) -> {
+                                    request.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                                    return out.sendByteArray(Mono.just(bytes));
+                                })
+                                .responseSingle((response, body) -> body.asByteArray()
+                                        .map(b -> this.<Job>readAs(jobReader, response.status().code(), b))))
+                        .flatMap(submitted -> Mono.defer(() -> status(submitted.getRequestId()))
+                                .filter(s -> s.getStatus() == JobState.COMPLETED || s.getStatus() == JobState.FAILED)
+                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery))
+                                .then(Mono.defer(() -> get(submitted.getRequestId()))));
+            }
+
+            private <T> T readAs(ObjectReader reader, int status, byte[] bytes) {
+                return read(reader, status, bytes);
+            }
+        };
+    }
+
+    private static <T> T read(ObjectReader reader, int status, byte[] bytes) {
+        if (status / 100 != 2) {
+            throw new IllegalStateException("HTTP " + status);
+        }
+        try {
+            return reader.readValue(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** (b) openapi-generator's webclient client, generated from the same spec, used plainly. */
+    static Contender webclient(String baseUrl, String key, Duration pollEvery) {
+        ApiClient apiClient = new ApiClient();
+        apiClient.setBasePath(baseUrl);
+        apiClient.setBearerToken(key);
+        AsyncInvokeApi api = new AsyncInvokeApi(apiClient);
+        return new Contender() {
+            @Override
+            public String name() {
+                return "(b) openapi-generator webclient";
+            }
+
+            @Override
+            public Mono<?> status(String requestId) {
+                return api.getAsyncInvokeStatus(requestId);
+            }
+
+            @Override
+            public Mono<?> job(String prompt) {
+                io.asyncinvoke.benchmarks.generated.model.AsyncInvokeRequest request =
+                        new io.asyncinvoke.benchmarks.generated.model.AsyncInvokeRequest().modelId(MODEL)
+                                .input(new io.asyncinvoke.benchmarks.generated.model.ModelInput().prompt(prompt));
+                return api.submitAsyncInvoke(request)
+                        .flatMap(submitted -> Mono.defer(() -> api.getAsyncInvokeStatus(submitted.getRequestId()))
+                                .filter(s -> s.getStatus() == io.asyncinvoke.benchmarks.generated.model.JobState.COMPLETED
+                                        || s.getStatus() == io.asyncinvoke.benchmarks.generated.model.JobState.FAILED)
+                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery))
+                                .then(Mono.defer(() -> api.getAsyncInvoke(submitted.getRequestId()))));
+            }
+        };
+    }
+}

@@ -1,0 +1,368 @@
+package io.asyncinvoke.client;
+
+import io.asyncinvoke.client.RequestBudgetOptions.Limit;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The token buckets of {@link RequestBudgetOptions}, shared by every request of one client.
+ *
+ * <p>A request that finds no token joins one FIFO queue (an intrusive list, so a cancelled waiter
+ * leaves it in O(1)); a single timer on the parallel scheduler wakes up when the head can be
+ * served. No thread ever waits: a waiting request is a node in the queue. All state sits behind
+ * this object's monitor, held for a few arithmetic steps; subscribers are signalled outside it.
+ *
+ * <p>Time comes from {@link Schedulers#parallel()} at each use, so that a test's virtual clock
+ * drives the budget like it drives the polls.
+ */
+final class RequestBudget {
+
+    /** A budget that lets everything through at once. */
+    static final RequestBudget UNLIMITED = new RequestBudget(RequestBudgetOptions.disabled(), AsyncInvokeListener.NONE,
+            Schedulers::parallel);
+
+    /** How long to hold everything after a 429 that said nothing about when to come back. */
+    private static final long BARE_429_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Bucket[] buckets;
+    private final AsyncInvokeListener listener;
+    private final Supplier<Scheduler> scheduler;
+    private final Mono<Void> acquire = new Acquire();
+
+    private Waiter head;
+    private Waiter tail;
+    private int waiting;
+    private long holdUntilNanos;
+    private boolean timerPending;
+
+    RequestBudget(RequestBudgetOptions options, AsyncInvokeListener listener, Supplier<Scheduler> scheduler) {
+        List<Limit> limits = options.limits();
+        this.buckets = new Bucket[limits.size()];
+        long now = limits.isEmpty() ? 0 : scheduler.get().now(TimeUnit.NANOSECONDS);
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = new Bucket(limits.get(i), options.burst(), now);
+        }
+        this.listener = listener;
+        this.scheduler = scheduler;
+    }
+
+    static RequestBudget of(RequestBudgetOptions options, AsyncInvokeListener listener) {
+        return options.isEnabled() ? new RequestBudget(options, listener, Schedulers::parallel) : UNLIMITED;
+    }
+
+    boolean isEnabled() {
+        return buckets.length > 0;
+    }
+
+    /** {@code request} behind one token: each subscription (so each retry) waits for its own. */
+    <T> Mono<T> gate(Mono<T> request) {
+        return isEnabled() ? acquire.then(request) : request;
+    }
+
+    /** Completes (empty) once a token is granted; cancelling leaves the queue. */
+    Mono<Void> acquire() {
+        return isEnabled() ? acquire : Mono.empty();
+    }
+
+    /** Adjusts the budget to what an answer said about the service's own count. */
+    void onAnswer(int statusCode, RateLimitInfo info) {
+        if (!isEnabled() || (statusCode != 429 && info.isEmpty())) {
+            return;
+        }
+        Scheduler clock = scheduler.get();
+        long now = clock.now(TimeUnit.NANOSECONDS);
+        Duration wait = info.serverRequestedDelay(clock.now(TimeUnit.MILLISECONDS));
+        synchronized (this) {
+            refill(now);
+            Bucket shortest = buckets[0];
+            if (info.limit() != null && info.limit() >= 2) {
+                shortest.shrinkTo(info.limit());
+            }
+            if (info.remaining() != null) {
+                // Another process may share the key: never believe we have more than the service says.
+                shortest.tokens = Math.min(shortest.tokens, Math.max(0, info.remaining()));
+            }
+            long holdNanos = wait != null ? wait.toNanos() : statusCode == 429 ? BARE_429_HOLD_NANOS : 0;
+            if (holdNanos > 0) {
+                holdUntilNanos = Math.max(holdUntilNanos, now + holdNanos);
+                // The service frees its window gradually: one request at the end of the hold, then the rate.
+                shortest.tokens = 1;
+                shortest.lastNanos = Math.max(shortest.lastNanos, holdUntilNanos);
+            }
+        }
+    }
+
+    /** Requests waiting for a token now (for tests and metrics). */
+    synchronized int waiting() {
+        return waiting;
+    }
+
+    /** Tokens left in the shortest window's bucket (for tests). */
+    synchronized double tokens() {
+        refill(scheduler.get().now(TimeUnit.NANOSECONDS));
+        return buckets[0].tokens;
+    }
+
+    // ------------------------------------------------------------------ inside the monitor
+
+    private void refill(long now) {
+        for (Bucket bucket : buckets) {
+            bucket.refill(now);
+        }
+    }
+
+    private boolean canTakeToken(long now) {
+        if (now < holdUntilNanos) {
+            return false;
+        }
+        for (Bucket bucket : buckets) {
+            if (bucket.tokens < 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void takeToken() {
+        for (Bucket bucket : buckets) {
+            bucket.tokens -= 1;
+        }
+    }
+
+    private long nanosUntilServable(long now) {
+        long wait = holdUntilNanos > now ? holdUntilNanos - now : 0;
+        for (Bucket bucket : buckets) {
+            wait = Math.max(wait, bucket.nanosUntilToken());
+        }
+        return Math.max(1, wait);
+    }
+
+    private void enqueue(Waiter w) {
+        if (tail == null) {
+            head = w;
+        } else {
+            tail.next = w;
+            w.prev = tail;
+        }
+        tail = w;
+        waiting++;
+    }
+
+    private void unlink(Waiter w) {
+        if (w.prev == null) {
+            head = w.next;
+        } else {
+            w.prev.next = w.next;
+        }
+        if (w.next == null) {
+            tail = w.prev;
+        } else {
+            w.next.prev = w.prev;
+        }
+        w.prev = null;
+        w.next = null;
+        waiting--;
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    /** Called with the monitor held; the timer itself runs {@link #pump()}. */
+    private Runnable armTimer(long now) {
+        if (timerPending || head == null) {
+            return null;
+        }
+        timerPending = true;
+        long delay = nanosUntilServable(now);
+        return () -> schedule(delay);
+    }
+
+    private void schedule(long delayNanos) {
+        try {
+            scheduler.get().schedule(this::pump, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            failAll(shutDown);
+        }
+    }
+
+    private void pump() {
+        Waiter granted = null;
+        Waiter grantedTail = null;
+        Runnable rearm;
+        long now = scheduler.get().now(TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            timerPending = false;
+            refill(now);
+            while (head != null && canTakeToken(now)) {
+                takeToken();
+                Waiter w = head;
+                unlink(w);
+                w.granted = true;
+                if (grantedTail == null) {
+                    granted = w;
+                } else {
+                    grantedTail.next = w;
+                }
+                grantedTail = w;
+            }
+            rearm = armTimer(now);
+        }
+        if (rearm != null) {
+            rearm.run();
+        }
+        while (granted != null) {
+            Waiter w = granted;
+            granted = w.next;
+            w.next = null;
+            long waited = now - w.sinceNanos;
+            if (waited >= 1_000_000) {
+                listener.rateLimitWait(Duration.ofNanos(waited));
+            }
+            w.actual.onComplete();
+        }
+    }
+
+    private void failAll(Throwable error) {
+        Waiter chain;
+        synchronized (this) {
+            chain = head;
+            head = null;
+            tail = null;
+            waiting = 0;
+            timerPending = false;
+        }
+        while (chain != null) {
+            Waiter w = chain;
+            chain = w.next;
+            w.next = null;
+            w.prev = null;
+            w.granted = true;
+            w.actual.onError(error);
+        }
+    }
+
+    // ------------------------------------------------------------------ the Mono and its waiters
+
+    /** One {@code Mono<Void>} per budget: each subscription is one request for one token. */
+    private final class Acquire extends Mono<Void> {
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            Waiter w = new Waiter(actual);
+            actual.onSubscribe(w);
+            Scheduler clock = scheduler.get();
+            long now = clock.now(TimeUnit.NANOSECONDS);
+            boolean grantedNow;
+            Runnable arm = null;
+            synchronized (RequestBudget.this) {
+                if (w.cancelled) {
+                    return;
+                }
+                refill(now);
+                if (head == null && canTakeToken(now)) {
+                    takeToken();
+                    w.granted = true;
+                    grantedNow = true;
+                } else {
+                    w.sinceNanos = now;
+                    enqueue(w);
+                    arm = armTimer(now);
+                    grantedNow = false;
+                }
+            }
+            if (arm != null) {
+                arm.run();
+            }
+            if (grantedNow) {
+                actual.onComplete();
+            }
+        }
+    }
+
+    /** A request waiting for a token: a node of the FIFO queue and the subscriber's Subscription. */
+    private final class Waiter implements org.reactivestreams.Subscription {
+        final CoreSubscriber<? super Void> actual;
+        Waiter prev;
+        Waiter next;
+        long sinceNanos;
+        boolean granted;
+        boolean cancelled;
+
+        Waiter(CoreSubscriber<? super Void> actual) {
+            this.actual = actual;
+        }
+
+        @Override
+        public void request(long n) {
+            Operators.validate(n);
+        }
+
+        @Override
+        public void cancel() {
+            synchronized (RequestBudget.this) {
+                if (cancelled || granted) {
+                    return;
+                }
+                cancelled = true;
+                if (prev != null || next != null || head == this) {
+                    unlink(this);
+                }
+            }
+        }
+    }
+
+    /** One limit's bucket: tokens refill continuously so that no window exceeds the limit. */
+    private static final class Bucket {
+        private final int configured;
+        private final long windowNanos;
+        private final double burst;
+        int requests;
+        double capacity;
+        double tokensPerNano;
+        double tokens;
+        long lastNanos;
+
+        Bucket(Limit limit, double burst, long now) {
+            this.configured = limit.requests;
+            this.windowNanos = limit.window.toNanos();
+            this.burst = burst;
+            this.lastNanos = now;
+            size(limit.requests);
+            this.tokens = capacity;
+        }
+
+        private void size(int limit) {
+            this.requests = limit;
+            // a margin for latency and clock differences: what leaves together may arrive apart
+            int effective = limit - Math.max(1, (int) Math.ceil(limit * 0.02));
+            double cap = Math.max(1, Math.min(Math.round(burst * limit), effective - 1));
+            this.capacity = cap;
+            this.tokensPerNano = Math.max(1, effective - cap) / (double) windowNanos;
+            this.tokens = Math.min(tokens, capacity);
+        }
+
+        void shrinkTo(int limit) {
+            if (limit < requests && limit < configured) {
+                size(limit);
+            }
+        }
+
+        void refill(long now) {
+            if (now > lastNanos) {
+                tokens = Math.min(capacity, tokens + (now - lastNanos) * tokensPerNano);
+                lastNanos = now;
+            }
+        }
+
+        long nanosUntilToken() {
+            return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / tokensPerNano);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.asyncinvoke.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.model.Job;
+import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.model.JobStatus;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** The default schedule learns each model's durations and polls where completions are likely. */
+class AdaptivePollingTest {
+
+    private static final String IMAGE = "fal-ai/flux/schnell";
+    private static final OffsetDateTime T0 = OffsetDateTime.parse("2026-01-22T19:19:19Z");
+
+    @BeforeAll
+    static void neverHang() {
+        StepVerifier.setDefaultTimeout(Duration.ofSeconds(10));
+    }
+
+    static Job completed(String model, double seconds) {
+        return new Job().requestId("r").modelId(model).status(JobState.COMPLETED).createdAt(T0)
+                .completedAt(T0.plusNanos((long) (seconds * 1e9)));
+    }
+
+    private static JobDurations.Estimate learned(JobDurations durations, String model, double... seconds) {
+        for (double s : seconds) {
+            durations.learn(completed(model, s));
+        }
+        return durations.estimate(model);
+    }
+
+    @Test
+    void aModelIsEstimatedAfterThreeCompletedJobsFromCreatedToCompleted() {
+        JobDurations durations = new JobDurations();
+
+        assertThat(learned(durations, IMAGE, 2, 4.5)).isNull();
+        JobDurations.Estimate estimate = learned(durations, IMAGE, 3);
+
+        assertThat(estimate).isNotNull();
+        assertThat(estimate.median()).isCloseTo(3.0, within(0.01)); // geometric mean of 2, 4.5, 3
+        assertThat(estimate.samples).isEqualTo(3);
+        assertThat(durations.estimate("other/model")).isNull();
+        assertThat(durations.estimate(null)).isNull();
+    }
+
+    @Test
+    void failedJobsAndJobsWithoutTimestampsTeachNothing() {
+        JobDurations durations = new JobDurations();
+        for (int i = 0; i < 5; i++) {
+            durations.learn(completed(IMAGE, 3).status(JobState.FAILED));
+            durations.learn(completed(IMAGE, 3).completedAt(null));
+            durations.learn(completed(IMAGE, 3).createdAt(null));
+            durations.learn(completed(null, 3));
+            durations.learn(completed(IMAGE, -1));
+        }
+        durations.learn(null);
+
+        assertThat(durations.estimate(IMAGE)).isNull();
+    }
+
+    @Test
+    void theFitFollowsAModelThatSlowsDown() {
+        JobDurations durations = new JobDurations();
+        for (int i = 0; i < 20; i++) {
+            durations.learn(completed(IMAGE, 2));
+        }
+        for (int i = 0; i < 60; i++) {
+            durations.learn(completed(IMAGE, 8));
+        }
+
+        assertThat(durations.estimate(IMAGE).median()).isCloseTo(8, within(0.5));
+    }
+
+    @Test
+    void theCompletionRateRisesTowardsTheTypicalDurationAndErfcIsAccurate() {
+        JobDurations.Estimate estimate = new JobDurations.Estimate(Math.log(3), 0.6, 10);
+
+        assertThat(estimate.hazard(0)).isZero();
+        assertThat(estimate.hazard(0.5)).isLessThan(estimate.hazard(2)).isLessThan(estimate.hazard(4));
+        assertThat(estimate.hazard(3000)).as("far tail, no NaN").isPositive().isFinite();
+        assertThat(JobDurations.erfc(0)).isCloseTo(1, within(1e-7));
+        assertThat(JobDurations.erfc(1)).isCloseTo(0.157299207, within(1e-7));
+        assertThat(JobDurations.erfc(-1)).isCloseTo(1.842700793, within(1e-7));
+    }
+
+    @Test
+    void delaysAreLongWhileACompletionIsUnlikelyShortAroundTheMedianAndCapped() {
+        JobDurations.Estimate image = new JobDurations.Estimate(Math.log(3), 0.6, 10);
+        JobDurations.Estimate audio = new JobDurations.Estimate(Math.log(20), 0.6, 10);
+        Duration max = Duration.ofSeconds(5);
+
+        double firstImage = PollSchedule.adaptiveSeconds(image, 0, max);
+        double atMedian = PollSchedule.adaptiveSeconds(image, 3, max);
+        assertThat(firstImage).isBetween(0.7, 1.5);
+        assertThat(atMedian).isBetween(0.25, 0.8);
+        assertThat(PollSchedule.adaptiveSeconds(audio, 0, max)).isBetween(3.0, 5.0);
+        assertThat(PollSchedule.adaptiveSeconds(audio, 20, max)).isBetween(1.0, 2.5);
+        assertThat(PollSchedule.adaptiveSeconds(image, 300, max)).as("a stuck job").isEqualTo(5);
+        assertThat(PollSchedule.adaptiveSeconds(image, 3, Duration.ofMillis(100))).isEqualTo(0.1);
+    }
+
+    @Test
+    void aWatchAfterASubmitPollsWhereThisModelUsuallyCompletes() {
+        FakeJobApi api = new FakeJobApi().script("QUEUED", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS",
+                "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED");
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        learned(watcher.durations(), IMAGE, 2, 3, 4.5, 3, 2.5);
+        PollingOptions options = PollingOptions.defaults().withJitter(0);
+
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, options)).then())
+                .thenAwait(Duration.ofMinutes(1))
+                .verifyComplete();
+
+        List<Long> at = api.statusCallMillis;
+        assertThat(at.get(0)).as("the first poll waits until completions become likely").isBetween(900L, 2000L);
+        for (int i = 2; i < at.size(); i++) {
+            assertThat(at.get(i) - at.get(i - 1)).as("around the median").isBetween(250L, 1000L);
+        }
+    }
+
+    @Test
+    void anExplicitScheduleIsFollowedEvenForALearnedModel() {
+        FakeJobApi api = new FakeJobApi().script("QUEUED", "QUEUED", "COMPLETED");
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        learned(watcher.durations(), IMAGE, 20, 30, 40);
+        PollingOptions fixed = PollingOptions.defaults().withInterval(Duration.ofMillis(500)).withBackoffFactor(1)
+                .withJitter(0);
+
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, fixed)).then())
+                .thenAwait(Duration.ofMinutes(1))
+                .verifyComplete();
+
+        assertThat(api.statusCallMillis).containsExactly(500L, 1000L, 1500L);
+    }
+
+    @Test
+    void aWatchLearnsFromTheJobsItSeesComplete() {
+        JobApi api = new JobApi() {
+            @Override
+            public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
+                return Mono.empty();
+            }
+
+            @Override
+            public Mono<ApiResponse<JobStatus>> status(String requestId) {
+                return Mono.just(new ApiResponse<>(new JobStatus().requestId(requestId).status(JobState.COMPLETED),
+                        "COMPLETED", RateLimitInfo.NONE, 200));
+            }
+
+            @Override
+            public Mono<ApiResponse<Job>> job(String requestId) {
+                return Mono.just(new ApiResponse<>(completed(IMAGE, 4), "COMPLETED", RateLimitInfo.NONE, 200));
+            }
+        };
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(watcher.watch("r" + i, PollingOptions.defaults())).expectNextCount(1).verifyComplete();
+        }
+
+        assertThat(watcher.durations().estimate(IMAGE)).isNotNull();
+        assertThat(watcher.durations().estimate(IMAGE).median()).isCloseTo(4, within(0.01));
+    }
+
+    @Test
+    void theDefaultsAreAdaptiveAndSettingTheScheduleMakesItFixed() {
+        PollingOptions defaults = PollingOptions.defaults();
+
+        assertThat(defaults.isAdaptive()).isTrue();
+        assertThat(defaults.withTimeout(Duration.ofMinutes(1)).withJitter(0.1).isAdaptive()).isTrue();
+        assertThat(defaults.withInterval(Duration.ofSeconds(2)).isAdaptive()).isFalse();
+        assertThat(defaults.withFirstDelay(Duration.ZERO).isAdaptive()).isFalse();
+        assertThat(defaults.withBackoffFactor(1).isAdaptive()).isFalse();
+        assertThat(defaults.withMaxInterval(Duration.ofSeconds(9)).isAdaptive()).isFalse();
+        assertThat(defaults.withMaxInterval(Duration.ofSeconds(9)).withAdaptive(true).isAdaptive()).isTrue();
+        assertThat(defaults.withAdaptive(false).isAdaptive()).isFalse();
+        assertThat(defaults.toString()).contains("adaptive=true");
+    }
+}
