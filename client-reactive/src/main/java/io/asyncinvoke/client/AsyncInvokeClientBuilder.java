@@ -90,10 +90,10 @@ public final class AsyncInvokeClientBuilder {
     }
 
     /**
-     * How long to wait for a response once the request is sent (positive; default 30 s). An attempt
-     * as a whole, from connecting to the last byte of the body, is bounded by
-     * {@code connectTimeout + responseTimeout}, so a body that trickles in slowly cannot hold a call
-     * for longer; such an attempt fails as a timeout and is retried like one.
+     * How long an answer may take once the request is sent (positive; default 30 s). For the API's
+     * calls this bounds the whole answer, to the last byte of its (small JSON) body, so a body that
+     * trickles in slowly cannot hold a call longer; such an attempt fails as a timeout and is
+     * retried like one. A download, whose file may be large, is bounded by it between two reads.
      */
     public AsyncInvokeClientBuilder responseTimeout(Duration responseTimeout) {
         this.responseTimeout = PollingOptions.positive(responseTimeout, "responseTimeout");
@@ -160,15 +160,17 @@ public final class AsyncInvokeClientBuilder {
         Endpoint target = Endpoint.parse(endpoint, allowInsecureHttp);
         HttpClient base = (httpClient != null ? httpClient : HttpClient.create())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-                .responseTimeout(responseTimeout)
                 .disableRetry(true)
                 .followRedirect(false)
                 .wiretap(false);
         String authorization = "Bearer " + key;
         String userAgent = userAgent();
         // Derived from the base before the credentials are added to it: media hosts never see the key.
-        HttpClient media = MediaDownloader.mediaClient(base, userAgent);
+        // Files may be large, so a download is bounded per read.
+        HttpClient media = MediaDownloader.mediaClient(base.responseTimeout(responseTimeout), userAgent);
+        Duration answerTimeout = responseTimeout;
         HttpClient api = base.baseUrl(target.origin)
+                .doOnRequest((request, connection) -> ResponseDeadline.arm(request, connection, answerTimeout))
                 .headers(headers -> headers
                         .set(HttpHeaderNames.AUTHORIZATION, authorization)
                         .set(HttpHeaderNames.USER_AGENT, userAgent)
@@ -177,7 +179,7 @@ public final class AsyncInvokeClientBuilder {
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
         // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                connectTimeout.plus(responseTimeout), RequestBudget.of(requestBudget, listener));
+                RequestBudget.of(requestBudget, listener));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener));
     }

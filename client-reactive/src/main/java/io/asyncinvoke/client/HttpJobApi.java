@@ -54,21 +54,17 @@ final class HttpJobApi implements JobApi {
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
     private final Redactor redactor;
-    private final Duration attemptTimeout;
     private final RequestBudget budget;
 
     /**
-     * @param http           configured with the base URL, credentials and timeouts
+     * @param http           configured with the base URL, credentials and timeouts (including a
+     *                       {@link ResponseDeadline} per request)
      * @param basePath       the endpoint's path prefix ("" for none), without a trailing slash
      * @param redactor       removes the API key from any text that could come back from the network
-     * @param attemptTimeout the longest one attempt may take as a whole, from connecting to the
-     *                       last byte of the body. The HTTP client's response timeout only bounds
-     *                       the gap between two reads, so a body trickling in slowly would
-     *                       otherwise hold a call for as long as the server likes.
      * @param budget         every attempt (retries included) takes a token from it first
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
-               Redactor redactor, Duration attemptTimeout, RequestBudget budget) {
+               Redactor redactor, RequestBudget budget) {
         this.http = http;
         this.get = http.get();
         this.basePath = basePath;
@@ -76,7 +72,6 @@ final class HttpJobApi implements JobApi {
         this.retries = retries;
         this.listener = listener;
         this.redactor = redactor;
-        this.attemptTimeout = attemptTimeout;
         this.budget = budget;
     }
 
@@ -101,7 +96,6 @@ final class HttpJobApi implements JobApi {
                     })
                     .responseSingle((response, bytes) ->
                             collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
-                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure);
         })));
     }
@@ -113,7 +107,6 @@ final class HttpJobApi implements JobApi {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return get.uri(path)
                     .responseSingle((response, bytes) -> collect(response, bytes, attempt::decodeStatus))
-                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure);
         })));
     }
@@ -126,7 +119,6 @@ final class HttpJobApi implements JobApi {
             return get.uri(path)
                     .responseSingle((response, bytes) ->
                             collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
-                    .timeout(attemptTimeout)
                     .onErrorMap(attempt::transportFailure);
         })));
     }

@@ -1,0 +1,65 @@
+package io.asyncinvoke.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Fault;
+import io.asyncinvoke.simulator.Simulator;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/** The response timeout bounds each API answer as a whole, on every request of a pooled connection. */
+class ResponseDeadlineTest {
+
+    @Test
+    void aTricklingAnswerTimesOutOnEveryRequestOfAPooledConnection() {
+        ConnectionProvider oneConnection = ConnectionProvider.builder("deadline").maxConnections(1).build();
+        try (Simulator sim = Simulator.builder().queuedFor(Duration.ofMinutes(5)).start()) {
+            AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
+                    .httpClient(HttpClient.create(oneConnection)).responseTimeout(Duration.ofMillis(400))
+                    .retryOptions(RetryOptions.none()).requestBudget(RequestBudgetOptions.disabled())
+                    .buildAsyncClient();
+            String id = client.submit(InvokeRequests.image("fal-ai/flux/schnell").prompt("p").build()).block()
+                    .getRequestId();
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.status(id).block().getRequestId()).isEqualTo(id);
+            }
+            // The next answer is valid but arrives 2 bytes every 100 ms: seconds in all, never a 400 ms gap.
+            sim.inject(Fault.trickle(Duration.ofMillis(100), 2).on(Endpoint.STATUS).times(1));
+
+            long start = System.nanoTime();
+            Throwable error = client.status(id).materialize().block().getThrowable();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(error).isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isTimeout()).isTrue());
+            assertThat(took).isLessThan(Duration.ofSeconds(2));
+            assertThat(client.status(id).block().getRequestId()).as("the next request is served again").isEqualTo(id);
+        } finally {
+            oneConnection.disposeLater().block();
+        }
+    }
+
+    @Test
+    void aQuietPooledConnectionIsNotClosedByAnOldDeadline() throws Exception {
+        ConnectionProvider oneConnection = ConnectionProvider.builder("deadline-idle").maxConnections(1).build();
+        try (Simulator sim = Simulator.builder().queuedFor(Duration.ofMinutes(5)).start()) {
+            AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
+                    .httpClient(HttpClient.create(oneConnection)).responseTimeout(Duration.ofMillis(200))
+                    .retryOptions(RetryOptions.none()).requestBudget(RequestBudgetOptions.disabled())
+                    .buildAsyncClient();
+            String id = client.submit(InvokeRequests.image("fal-ai/flux/schnell").prompt("p").build()).block()
+                    .getRequestId();
+            client.status(id).block();
+            Thread.sleep(600);
+
+            client.status(id).block();
+
+            assertThat(sim.acceptedConnections()).as("the idle connection was reused, not cut by a stale timer")
+                    .isEqualTo(1);
+        } finally {
+            oneConnection.disposeLater().block();
+        }
+    }
+}
