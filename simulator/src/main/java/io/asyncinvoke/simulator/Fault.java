@@ -43,7 +43,13 @@ public final class Fault {
         /** The real status and headers, with a JSON body cut in half (Content-Length matches the cut). */
         TRUNCATED_JSON,
         /** The real status, with a body that is not valid JSON. */
-        MALFORMED_JSON
+        MALFORMED_JSON;
+
+        /** Whether the fault alters the real answer, which therefore exists first. */
+        boolean manglesAnswer() {
+            return this == CONNECTION_RESET_MID_RESPONSE || this == TRICKLE || this == TRUNCATED_JSON
+                    || this == MALFORMED_JSON;
+        }
     }
 
     private final Kind kind;
@@ -72,9 +78,7 @@ public final class Fault {
     }
 
     private static Fault of(Kind kind, int status, Duration duration, int chunkBytes) {
-        boolean mangles = kind == Kind.CONNECTION_RESET_MID_RESPONSE || kind == Kind.TRICKLE
-                || kind == Kind.TRUNCATED_JSON || kind == Kind.MALFORMED_JSON;
-        return new Fault(kind, status, duration, chunkBytes, Endpoint.ANY, -1, 1.0, 0, mangles, null);
+        return new Fault(kind, status, duration, chunkBytes, Endpoint.ANY, -1, 1.0, 0, kind.manglesAnswer(), null);
     }
 
     private static int errorStatus(int status) {

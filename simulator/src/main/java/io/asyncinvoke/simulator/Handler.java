@@ -267,29 +267,16 @@ final class Handler {
         if (fault == null) {
             return send(res, rec, safely(process), null);
         }
-        if (!fault.isAfterProcessing()) {
-            Response replaced = replacement(fault, rateHeaders);
-            if (replaced != null) {
-                return send(res, rec, replaced, fault);
-            }
-            switch (fault.kind()) {
-                case CONNECTION_RESET:
-                    sim.journal.responded(rec, 0, fault);
-                    return reset(res);
-                case HANG:
-                    sim.journal.responded(rec, 0, fault);
-                    return Mono.never();
-                case DELAY:
-                    return Mono.delay(fault.duration()).then(Mono.defer(() -> send(res, rec, safely(process), fault)));
-                default:
-                    break; // the mangling kinds always process first
-            }
-        }
-        Response normal = safely(process);
+        // A fault acts before processing unless told otherwise (a 503 to a submit then creates no
+        // job); the kinds that mangle the real answer need it first.
+        boolean processFirst = fault.isAfterProcessing() || fault.kind().manglesAnswer();
+        Response processed = processFirst ? safely(process) : null;
+        Supplier<Response> answer = processFirst ? () -> processed : () -> safely(process);
         Response replaced = replacement(fault, rateHeaders);
         if (replaced != null) {
             return send(res, rec, replaced, fault);
         }
+        Response normal = processed;
         switch (fault.kind()) {
             case CONNECTION_RESET:
                 sim.journal.responded(rec, 0, fault);
@@ -298,7 +285,7 @@ final class Handler {
                 sim.journal.responded(rec, 0, fault);
                 return Mono.never();
             case DELAY:
-                return Mono.delay(fault.duration()).then(Mono.defer(() -> send(res, rec, normal, fault)));
+                return Mono.delay(fault.duration()).then(Mono.defer(() -> send(res, rec, answer.get(), fault)));
             case CONNECTION_RESET_MID_RESPONSE: {
                 sim.journal.responded(rec, normal.status, fault);
                 prepare(res, normal, normal.body.length);
@@ -329,7 +316,7 @@ final class Handler {
                 return res.sendByteArray(Mono.just(MALFORMED_JSON)).then();
             }
             default:
-                return send(res, rec, normal, null);
+                return send(res, rec, answer.get(), null);
         }
     }
 
