@@ -10,16 +10,9 @@ import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -277,12 +270,10 @@ final class HttpJobApi implements JobApi {
             if (failure instanceof AsyncInvokeException || failure instanceof IllegalArgumentException) {
                 return failure;
             }
-            boolean timeout = failure instanceof ReadTimeoutException || failure instanceof ConnectTimeoutException
-                    || failure instanceof TimeoutException;
+            boolean timeout = Failures.isTimeout(failure);
             // A read has no side effect, so only a submit tracks whether its bytes left.
-            boolean requestSent = operation == Operation.SUBMIT ? sent : !isConnectFailure(failure);
-            String cause = failure.getMessage() == null ? failure.getClass().getSimpleName()
-                    : failure.getClass().getSimpleName() + ": " + redactor.apply(failure.getMessage());
+            boolean requestSent = operation == Operation.SUBMIT ? sent : !Failures.isConnectFailure(failure);
+            String cause = Failures.cause(failure, redactor);
             TransportException error = new TransportException(describe() + " failed: "
                     + (timeout ? "timed out" : "connection error") + (requestSent ? "" : " before the request was sent")
                     + " (" + cause + ")", requestId, requestSent, timeout, failure);
@@ -321,11 +312,6 @@ final class HttpJobApi implements JobApi {
         return status >= 200 && status < 300;
     }
 
-    static boolean isConnectFailure(Throwable failure) {
-        return failure instanceof ConnectException || failure instanceof ConnectTimeoutException
-                || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
-    }
-
     private static boolean looksLikeJson(byte[] body) {
         for (byte b : body) {
             if (b == '{') {
@@ -340,25 +326,6 @@ final class HttpJobApi implements JobApi {
 
     /** The start of a body, printable, on one line, without the API key. */
     private String snippet(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, SNIPPET_LENGTH * 4), StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder(SNIPPET_LENGTH + 1);
-        boolean pendingSpace = false;
-        int i = 0;
-        for (; i < text.length() && out.length() < SNIPPET_LENGTH; i++) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                pendingSpace = out.length() > 0;
-            } else {
-                if (pendingSpace) {
-                    out.append(' ');
-                    pendingSpace = false;
-                }
-                out.append(c);
-            }
-        }
-        if (i < text.length() || body.length > SNIPPET_LENGTH * 4) {
-            out.append('\u2026');
-        }
-        return redactor.apply(out.toString());
+        return redactor.apply(Failures.oneLine(body, SNIPPET_LENGTH));
     }
 }

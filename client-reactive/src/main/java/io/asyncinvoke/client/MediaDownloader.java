@@ -1,9 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.AsyncInvokeListener.Operation;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +9,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -22,7 +19,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -48,7 +44,7 @@ final class MediaDownloader {
 
     /** Chunks buffered between the event loop and the writing thread. */
     private static final int CHUNKS_IN_FLIGHT = 8;
-    private static final int SNIPPET_BYTES = 512;
+    private static final int SNIPPET_CHARS = 200;
     private static final int MAX_NAME_ATTEMPTS = 10_000;
 
     private final HttpClient http;
@@ -177,11 +173,9 @@ final class MediaDownloader {
                 completed(0, failure);
                 return failure;
             }
-            boolean timeout = failure instanceof ReadTimeoutException || failure instanceof ConnectTimeoutException
-                    || failure instanceof TimeoutException;
-            boolean sent = !HttpJobApi.isConnectFailure(failure);
-            String cause = failure.getMessage() == null ? failure.getClass().getSimpleName()
-                    : failure.getClass().getSimpleName() + ": " + withoutSignature(failure.getMessage());
+            boolean timeout = Failures.isTimeout(failure);
+            boolean sent = !Failures.isConnectFailure(failure);
+            String cause = Failures.cause(failure, this::withoutSignature);
             TransportException error = new TransportException("Download of " + describe() + " failed: "
                     + (timeout ? "timed out" : "connection error") + " (" + cause + ")", requestId, sent, timeout,
                     failure);
@@ -212,24 +206,17 @@ final class MediaDownloader {
     /** The start of an error body, printable and on one line; the rest is read and dropped. */
     private static Mono<String> snippet(ByteBufFlux body) {
         return body.asByteArray()
-                .reduce(new ByteArrayOutputStream(), (kept, chunk) -> {
-                    int room = SNIPPET_BYTES - kept.size();
+                .reduceWith(ByteArrayOutputStream::new, (kept, chunk) -> {
+                    int room = SNIPPET_CHARS * 4 - kept.size();
                     if (room > 0) {
                         kept.write(chunk, 0, Math.min(room, chunk.length));
                     }
                     return kept;
                 })
-                .map(kept -> {
-                    String text = kept.toString(StandardCharsets.UTF_8);
-                    StringBuilder out = new StringBuilder(text.length());
-                    for (int i = 0; i < text.length(); i++) {
-                        char c = text.charAt(i);
-                        out.append(Character.isWhitespace(c) || Character.isISOControl(c) ? ' ' : c);
-                    }
-                    return out.toString().replaceAll(" {2,}", " ").strip();
-                })
+                .map(kept -> Failures.oneLine(kept.toByteArray(), SNIPPET_CHARS))
                 .defaultIfEmpty("");
     }
+
 
     /**
      * A hidden file in the target directory that receives the body; all its methods do blocking

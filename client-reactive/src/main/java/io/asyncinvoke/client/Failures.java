@@ -1,0 +1,61 @@
+package io.asyncinvoke.client;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+/** How API calls and downloads alike read a network failure or an unexpected body. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static boolean isTimeout(Throwable failure) {
+        return failure instanceof ReadTimeoutException || failure instanceof ConnectTimeoutException
+                || failure instanceof TimeoutException;
+    }
+
+    /** The connection failed before anything was sent. */
+    static boolean isConnectFailure(Throwable failure) {
+        return failure instanceof ConnectException || failure instanceof ConnectTimeoutException
+                || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
+    }
+
+    /** {@code ExceptionName: message}, the message passed through {@code clean} (it came from the network). */
+    static String cause(Throwable failure, UnaryOperator<String> clean) {
+        String name = failure.getClass().getSimpleName();
+        return failure.getMessage() == null ? name : name + ": " + clean.apply(failure.getMessage());
+    }
+
+    /**
+     * The start of a body as one printable line: whitespace and control characters collapse into
+     * single spaces, and an ellipsis marks a cut.
+     */
+    static String oneLine(byte[] body, int maxChars) {
+        String text = new String(body, 0, Math.min(body.length, maxChars * 4), StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 1);
+        boolean pendingSpace = false;
+        int i = 0;
+        for (; i < text.length() && out.length() < maxChars; i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                pendingSpace = out.length() > 0;
+            } else {
+                if (pendingSpace) {
+                    out.append(' ');
+                    pendingSpace = false;
+                }
+                out.append(c);
+            }
+        }
+        if (i < text.length() || body.length > maxChars * 4) {
+            out.append('\u2026');
+        }
+        return out.toString();
+    }
+}
