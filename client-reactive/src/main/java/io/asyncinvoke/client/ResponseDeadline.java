@@ -1,52 +1,132 @@
 package io.asyncinvoke.client;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * Bounds an API answer as a whole, from sending the request to the last byte of the body: a body
  * trickling in byte by byte cannot hold a call past the response timeout, as a per-read timeout
- * would let it. The timer runs on the channel's own event loop and is cancelled when the exchange
- * ends (the handler is removed then), so it costs no thread hop, unlike a timer per request on a
- * Reactor scheduler.
+ * would let it.
+ *
+ * <p>One per connection, installed by its first request and kept for the connection's life, so
+ * that an exchange costs two clock reads rather than a handler added and removed and a timer
+ * armed and cancelled. The timer runs on the channel's own event loop and re-arms itself lazily,
+ * as Netty's {@code IdleStateHandler} does: when it fires before the current deadline (a later
+ * request moved it on) it waits for the rest; when no exchange is in flight it stops until the
+ * next request.
  */
 final class ResponseDeadline extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "asyncInvoke.responseDeadline";
 
+    private static final long NONE = 0;
+
     private final long timeoutNanos;
+    private final Runnable check = this::check;
+    private ChannelHandlerContext ctx;
+    /** When the exchange in flight must have ended ({@link #NONE}: none in flight). Event loop only. */
+    private long deadlineNanos = NONE;
     private ScheduledFuture<?> timer;
 
     private ResponseDeadline(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** For {@code HttpClient.doOnRequest}: arms a new deadline for each request. */
+    /** For {@code HttpClient.doOnRequest}: starts the deadline of the request about to be sent. */
     static void arm(HttpClientRequest request, Connection connection, Duration timeout) {
-        connection.addHandlerFirst(NAME, new ResponseDeadline(timeout.toNanos()));
+        Channel channel = connection.channel();
+        if (channel.eventLoop().inEventLoop()) {
+            on(channel, timeout).start();
+        } else {
+            channel.eventLoop().execute(() -> on(channel, timeout).start());
+        }
+    }
+
+    private static ResponseDeadline on(Channel channel, Duration timeout) {
+        ChannelPipeline pipeline = channel.pipeline();
+        ResponseDeadline deadline = (ResponseDeadline) pipeline.get(NAME);
+        if (deadline == null) {
+            deadline = new ResponseDeadline(timeout.toNanos());
+            // Where the answer arrives as HTTP objects (after the codec), whatever the protocol.
+            if (pipeline.get(NettyPipeline.ReactiveBridge) != null) {
+                pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, deadline);
+            } else {
+                pipeline.addLast(NAME, deadline);
+            }
+        }
+        return deadline;
+    }
+
+    private void start() {
+        if (ctx == null) {
+            return; // the channel closed between the request and this call
+        }
+        deadlineNanos = nonZero(System.nanoTime() + timeoutNanos);
+        if (timer == null) {
+            timer = ctx.executor().schedule(check, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof LastHttpContent) {
+            deadlineNanos = NONE;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stop();
+        ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+        this.ctx = null;
+    }
+
+    private void stop() {
+        deadlineNanos = NONE;
         if (timer != null) {
             timer.cancel(false);
+            timer = null;
         }
     }
 
-    private void expire(ChannelHandlerContext ctx) {
+    private void check() {
+        timer = null;
+        if (deadlineNanos == NONE || ctx == null) {
+            return;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(check, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        deadlineNanos = NONE;
         // As Netty's ReadTimeoutHandler does: the exchange fails with a timeout, the connection goes.
         ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);
         ctx.close();
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == NONE ? 1 : nanos;
     }
 }
