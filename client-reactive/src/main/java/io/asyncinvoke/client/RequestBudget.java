@@ -65,7 +65,7 @@ final class RequestBudget {
 
     /** {@code request} behind one token: each subscription (so each retry) waits for its own. */
     <T> Mono<T> gate(Mono<T> request) {
-        return isEnabled() ? acquire.then(request) : request;
+        return isEnabled() ? new Gated<>(request) : request;
     }
 
     /** Completes (empty) once a token is granted; cancelling leaves the queue. */
@@ -250,6 +250,37 @@ final class RequestBudget {
     }
 
     // ------------------------------------------------------------------ the Mono and its waiters
+
+    /**
+     * A request behind a token. When a token is free and nobody waits (the usual case), the request
+     * is subscribed at once, with no operator nor waiter in between; otherwise it waits in the
+     * queue like any {@link #acquire()}.
+     */
+    private final class Gated<T> extends Mono<T> {
+        private final Mono<T> request;
+
+        Gated(Mono<T> request) {
+            this.request = request;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            long now = scheduler.get().now(TimeUnit.NANOSECONDS);
+            boolean granted;
+            synchronized (RequestBudget.this) {
+                refill(now);
+                granted = head == null && canTakeToken(now);
+                if (granted) {
+                    takeToken();
+                }
+            }
+            if (granted) {
+                request.subscribe(actual);
+            } else {
+                acquire.then(request).subscribe(actual);
+            }
+        }
+    }
 
     /** One {@code Mono<Void>} per budget: each subscription is one request for one token. */
     private final class Acquire extends Mono<Void> {

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -108,6 +110,31 @@ class RequestBudgetTest {
         }
         assertThat(late[0]).isGreaterThan(first[5]);
         assertThat(late[1]).isGreaterThan(late[0]);
+    }
+
+    @Test
+    void aGatedRequestGoesAtOnceWhileTokensLastAndQueuesBehindEarlierWaiters() {
+        RequestBudget budget = budget(RequestBudgetOptions.of(10, Duration.ofSeconds(10)));
+        AtomicInteger sent = new AtomicInteger();
+        Mono<Integer> request = Mono.fromCallable(sent::incrementAndGet);
+        budget.gate(request).subscribe();
+        budget.gate(request).subscribe(); // the burst
+        assertThat(sent).as("sent at once").hasValue(2);
+
+        long[] waiter = acquireAll(budget, 1, new ArrayList<>());
+        long[] gated = {-1};
+        budget.gate(request).subscribe(n -> gated[0] = Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+        assertThat(sent).as("no token left: it waits").hasValue(2);
+        assertThat(budget.waiting()).isEqualTo(2);
+
+        clock.advanceTimeBy(Duration.ofMinutes(1));
+        assertThat(sent).hasValue(3);
+        assertThat(gated[0]).as("served after the earlier waiter").isGreaterThan(waiter[0]);
+        assertThat(waiter[0]).isPositive();
+
+        Mono<Integer> gatedTwice = budget.gate(request);
+        gatedTwice.then(gatedTwice).subscribe();
+        assertThat(budget.tokens()).as("each subscription takes its own token").isLessThan(1);
     }
 
     @Test
