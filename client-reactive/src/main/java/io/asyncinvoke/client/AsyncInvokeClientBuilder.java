@@ -168,9 +168,9 @@ public final class AsyncInvokeClientBuilder {
         // Derived from the base before the credentials are added to it: media hosts never see the key.
         // Files may be large, so a download is bounded per read.
         HttpClient media = MediaDownloader.mediaClient(base.responseTimeout(responseTimeout), userAgent);
-        Duration answerTimeout = responseTimeout;
+        long answerTimeoutNanos = responseTimeout.toNanos();
         HttpClient api = base.baseUrl(target.origin)
-                .doOnRequest((request, connection) -> ResponseDeadline.arm(request, connection, answerTimeout))
+                .doOnRequest((request, connection) -> ResponseDeadline.arm(request, connection, answerTimeoutNanos))
                 .headers(headers -> headers
                         .set(HttpHeaderNames.AUTHORIZATION, authorization)
                         .set(HttpHeaderNames.USER_AGENT, userAgent)

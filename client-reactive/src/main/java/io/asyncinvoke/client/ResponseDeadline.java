@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import reactor.netty.Connection;
@@ -31,32 +30,34 @@ final class ResponseDeadline extends ChannelInboundHandlerAdapter {
 
     private static final long NONE = 0;
 
-    private final long timeoutNanos;
     private final Runnable check = this::check;
     private ChannelHandlerContext ctx;
     /** When the exchange in flight must have ended ({@link #NONE}: none in flight). Event loop only. */
     private long deadlineNanos = NONE;
     private ScheduledFuture<?> timer;
-
-    private ResponseDeadline(long timeoutNanos) {
-        this.timeoutNanos = timeoutNanos;
-    }
+    /** When {@link #timer} fires. */
+    private long timerAtNanos;
 
     /** For {@code HttpClient.doOnRequest}: starts the deadline of the request about to be sent. */
-    static void arm(HttpClientRequest request, Connection connection, Duration timeout) {
+    static void arm(HttpClientRequest request, Connection connection, long timeoutNanos) {
         Channel channel = connection.channel();
         if (channel.eventLoop().inEventLoop()) {
-            on(channel, timeout).start();
+            on(channel).start(timeoutNanos);
         } else {
-            channel.eventLoop().execute(() -> on(channel, timeout).start());
+            channel.eventLoop().execute(() -> on(channel).start(timeoutNanos));
         }
     }
 
-    private static ResponseDeadline on(Channel channel, Duration timeout) {
+    /**
+     * The connection's deadline. Pooled connections may be shared by clients with different
+     * timeouts (the global pool of {@code HttpClient.create()}), so the handler holds none itself:
+     * each request brings its own.
+     */
+    private static ResponseDeadline on(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         ResponseDeadline deadline = (ResponseDeadline) pipeline.get(NAME);
         if (deadline == null) {
-            deadline = new ResponseDeadline(timeout.toNanos());
+            deadline = new ResponseDeadline();
             // Where the answer arrives as HTTP objects (after the codec), whatever the protocol.
             if (pipeline.get(NettyPipeline.ReactiveBridge) != null) {
                 pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, deadline);
@@ -67,14 +68,24 @@ final class ResponseDeadline extends ChannelInboundHandlerAdapter {
         return deadline;
     }
 
-    private void start() {
+    private void start(long timeoutNanos) {
         if (ctx == null) {
             return; // the channel closed between the request and this call
         }
         deadlineNanos = nonZero(System.nanoTime() + timeoutNanos);
-        if (timer == null) {
-            timer = ctx.executor().schedule(check, timeoutNanos, TimeUnit.NANOSECONDS);
+        if (timer != null && timerAtNanos - deadlineNanos > 0) {
+            // only when a client with a shorter timeout follows one with a longer on this connection
+            timer.cancel(false);
+            timer = null;
         }
+        if (timer == null) {
+            schedule(timeoutNanos);
+        }
+    }
+
+    private void schedule(long delayNanos) {
+        timerAtNanos = deadlineNanos;
+        timer = ctx.executor().schedule(check, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -117,7 +128,7 @@ final class ResponseDeadline extends ChannelInboundHandlerAdapter {
         }
         long left = deadlineNanos - System.nanoTime();
         if (left > 0) {
-            timer = ctx.executor().schedule(check, left, TimeUnit.NANOSECONDS);
+            schedule(left);
             return;
         }
         deadlineNanos = NONE;

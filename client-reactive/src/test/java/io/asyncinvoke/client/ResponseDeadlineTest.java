@@ -100,6 +100,32 @@ class ResponseDeadlineTest {
     }
 
     @Test
+    void clientsSharingAPooledConnectionEachKeepTheirOwnTimeout() {
+        ConnectionProvider oneConnection = ConnectionProvider.builder("deadline-shared").maxConnections(1).build();
+        try (Simulator sim = Simulator.builder().queuedFor(Duration.ofMinutes(5)).start()) {
+            AsyncInvokeClientBuilder builder = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
+                    .httpClient(HttpClient.create(oneConnection))
+                    .retryOptions(RetryOptions.none()).requestBudget(RequestBudgetOptions.disabled());
+            AsyncInvokeAsyncClient patient = builder.responseTimeout(Duration.ofSeconds(30)).buildAsyncClient();
+            AsyncInvokeAsyncClient hasty = builder.responseTimeout(Duration.ofMillis(400)).buildAsyncClient();
+            String id = patient.submit(InvokeRequests.image("fal-ai/flux/schnell").prompt("p").build()).block()
+                    .getRequestId();
+            patient.status(id).block(); // the connection's deadline handler now exists, armed for 30 s
+
+            sim.inject(Fault.trickle(Duration.ofMillis(100), 2).on(Endpoint.STATUS).times(1));
+            long start = System.nanoTime();
+            Throwable error = hasty.status(id).materialize().block().getThrowable();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(error).isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isTimeout()).isTrue());
+            assertThat(took).isLessThan(Duration.ofSeconds(2));
+            assertThat(sim.acceptedConnections()).as("the same connection served both clients").isEqualTo(1);
+        } finally {
+            oneConnection.disposeLater().block();
+        }
+    }
+
+    @Test
     void aQuietPooledConnectionIsNotClosedByAnOldDeadline() throws Exception {
         ConnectionProvider oneConnection = ConnectionProvider.builder("deadline-idle").maxConnections(1).build();
         try (Simulator sim = Simulator.builder().queuedFor(Duration.ofMinutes(5)).start()) {
