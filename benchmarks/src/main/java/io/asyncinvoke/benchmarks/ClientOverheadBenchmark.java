@@ -3,10 +3,12 @@ package io.asyncinvoke.benchmarks;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import reactor.core.publisher.Flux;
 
 /**
@@ -17,9 +19,11 @@ import reactor.core.publisher.Flux;
  * measured here is the client's. Its jobs take 1 ms (queued) and nothing else: zero service
  * latency, yet every job needs its status poll. Each contender polls with the same fixed 2 ms
  * schedule, keeps the same number of operations in flight, and does the same requests (submit,
- * status until terminal, one GET). Rounds rotate the contenders so that machine noise spreads
- * over all of them, and each measured block starts after a full GC, so that none pays for the
- * garbage of the one before; medians and [min-max] over the measured rounds are printed.
+ * status until terminal, one GET), each on a connection pool of its own. Each round runs the
+ * contenders in a new order so that machine noise spreads over all of them, and each measured
+ * block starts after a full GC, so that none pays for the garbage of the one before; medians and
+ * [min-max] over the measured rounds are printed, and the ratios of contenders measured in the
+ * same round.
  *
  * <p>{@code java -cp benchmarks.jar io.asyncinvoke.benchmarks.ClientOverheadBenchmark [rounds] [polls] [jobs]}
  */
@@ -34,6 +38,8 @@ public final class ClientOverheadBenchmark {
         final List<Double> pollsPerSecond = new ArrayList<>();
         final List<Double> jobsPerSecond = new ArrayList<>();
         final List<Double> cpuMicrosPerJob = new ArrayList<>();
+        final List<Double> appCpuMicrosPerPoll = new ArrayList<>();
+        final List<Double> appCpuMicrosPerJob = new ArrayList<>();
     }
 
     static List<Contender> contenders(String baseUrl, String key) {
@@ -59,33 +65,51 @@ public final class ClientOverheadBenchmark {
         for (Contender c : contenders) {
             figures.put(c.name(), new Figures());
         }
+        Random shuffle = new Random(42);
+        List<Contender> order = new ArrayList<>(contenders);
         for (int round = 0; round < warmup + rounds; round++) {
-            for (int k = 0; k < contenders.size(); k++) {
-                Contender c = contenders.get((k + round) % contenders.size());
+            // A new order each round (seeded, so runs repeat it): no contender always follows the same one.
+            Collections.shuffle(order, shuffle);
+            for (Contender c : order) {
                 Figures f = figures.get(c.name());
                 settle();
+                Map<Long, Long> threads0 = Stats.threadCpuNanos();
                 long cpu0 = Stats.processCpuNanos();
                 long wall0 = System.nanoTime();
                 Flux.range(0, polls).flatMap(i -> c.status(ids.get(i % ids.size())), CONCURRENCY)
                         .blockLast(Duration.ofMinutes(5));
                 long pollCpu = Stats.processCpuNanos() - cpu0;
                 long pollWall = System.nanoTime() - wall0;
+                long pollAppCpu = Stats.threadCpuNanosSince(threads0);
                 settle();
+                Map<Long, Long> threads1 = Stats.threadCpuNanos();
                 long cpu1 = Stats.processCpuNanos();
                 long wall1 = System.nanoTime();
                 Flux.range(0, jobs).flatMap(i -> c.job("a lighthouse " + i), CONCURRENCY)
                         .blockLast(Duration.ofMinutes(5));
                 long cpu2 = Stats.processCpuNanos();
                 long wall2 = System.nanoTime();
+                long jobAppCpu = Stats.threadCpuNanosSince(threads1);
                 if (round >= warmup) {
                     f.cpuMicrosPerPoll.add(pollCpu / 1e3 / polls);
                     f.pollsPerSecond.add(polls / (pollWall / 1e9));
                     f.cpuMicrosPerJob.add((cpu2 - cpu1) / 1e3 / jobs);
                     f.jobsPerSecond.add(jobs / ((wall2 - wall1) / 1e9));
+                    f.appCpuMicrosPerPoll.add(pollAppCpu / 1e3 / polls);
+                    f.appCpuMicrosPerJob.add(jobAppCpu / 1e3 / jobs);
                 }
             }
         }
         return figures;
+    }
+
+    /** {@code a[i] / b[i]} for each measured round. */
+    static List<Double> ratios(List<Double> a, List<Double> b) {
+        List<Double> ratios = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            ratios.add(a.get(i) / b.get(i));
+        }
+        return ratios;
     }
 
     /** Collects the previous block's garbage outside the measured window, so no contender pays for another's. */
@@ -110,13 +134,15 @@ public final class ClientOverheadBenchmark {
             System.out.printf(Locale.ROOT, "P1 client overhead: %s; %d measured rounds after 3 warm-up, %d polls and "
                     + "%d jobs per round and contender, %d in flight, %.0f s%n", Stats.machine(), rounds, polls, jobs,
                     CONCURRENCY, (System.nanoTime() - start) / 1e9);
-            System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s%n", "contender", "CPU us/poll med [min-max]",
-                    "polls/s", "jobs/s", "CPU us/job");
+            System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s %26s %26s%n", "contender",
+                    "CPU us/poll med [min-max]", "polls/s", "jobs/s", "CPU us/job", "app-thread CPU us/poll",
+                    "app-thread CPU us/job");
             for (Map.Entry<String, Figures> e : figures.entrySet()) {
                 Figures f = e.getValue();
-                System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s%n", e.getKey(),
+                System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s %26s %26s%n", e.getKey(),
                         Stats.spread(f.cpuMicrosPerPoll, "%.1f"), Stats.spread(f.pollsPerSecond, "%.0f"),
-                        Stats.spread(f.jobsPerSecond, "%.0f"), Stats.spread(f.cpuMicrosPerJob, "%.1f"));
+                        Stats.spread(f.jobsPerSecond, "%.0f"), Stats.spread(f.cpuMicrosPerJob, "%.1f"),
+                        Stats.spread(f.appCpuMicrosPerPoll, "%.1f"), Stats.spread(f.appCpuMicrosPerJob, "%.1f"));
             }
             Figures raw = figures.get("(a) raw Reactor Netty + Jackson");
             Figures rawTimeout = figures.get("(a') raw + response timeout");
@@ -135,6 +161,23 @@ public final class ClientOverheadBenchmark {
             System.out.printf(Locale.ROOT, "jobs/s ours / webclient = %.2f, polls/s ours / webclient = %.2f; goal >= 2%n",
                     Stats.median(ours.jobsPerSecond) / Stats.median(generated.jobsPerSecond),
                     Stats.median(ours.pollsPerSecond) / Stats.median(generated.pollsPerSecond));
+            // Each round measures every contender within seconds of the others: a ratio taken inside
+            // one round cancels the machine's slower drifts, which the medians of the columns keep.
+            System.out.printf(Locale.ROOT, "paired by round, median [min-max]: CPU/poll ours / raw %s (budget on: %s); "
+                    + "CPU/job ours / raw %s (budget on: %s); jobs/s ours / webclient %s (budget on: %s)%n",
+                    Stats.spread(ratios(ours.cpuMicrosPerPoll, raw.cpuMicrosPerPoll), "%.3f"),
+                    Stats.spread(ratios(oursBudget.cpuMicrosPerPoll, raw.cpuMicrosPerPoll), "%.3f"),
+                    Stats.spread(ratios(ours.cpuMicrosPerJob, raw.cpuMicrosPerJob), "%.3f"),
+                    Stats.spread(ratios(oursBudget.cpuMicrosPerJob, raw.cpuMicrosPerJob), "%.3f"),
+                    Stats.spread(ratios(ours.jobsPerSecond, generated.jobsPerSecond), "%.2f"),
+                    Stats.spread(ratios(oursBudget.jobsPerSecond, generated.jobsPerSecond), "%.2f"));
+            System.out.printf(Locale.ROOT, "app-thread CPU, paired by round: per poll ours / raw %s (budget on: %s), "
+                    + "per job ours / raw %s (budget on: %s), per job webclient / ours %s%n",
+                    Stats.spread(ratios(ours.appCpuMicrosPerPoll, raw.appCpuMicrosPerPoll), "%.3f"),
+                    Stats.spread(ratios(oursBudget.appCpuMicrosPerPoll, raw.appCpuMicrosPerPoll), "%.3f"),
+                    Stats.spread(ratios(ours.appCpuMicrosPerJob, raw.appCpuMicrosPerJob), "%.3f"),
+                    Stats.spread(ratios(oursBudget.appCpuMicrosPerJob, raw.appCpuMicrosPerJob), "%.3f"),
+                    Stats.spread(ratios(generated.appCpuMicrosPerJob, ours.appCpuMicrosPerJob), "%.2f"));
             System.out.printf(Locale.ROOT, "jobs/s raw / ours = %.3f, polls/s raw / ours = %.3f%n",
                     Stats.median(raw.jobsPerSecond) / Stats.median(ours.jobsPerSecond),
                     Stats.median(raw.pollsPerSecond) / Stats.median(ours.pollsPerSecond));

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * One way of talking to the service, for the side-by-side benchmarks: this library, the raw
@@ -43,6 +44,7 @@ interface Contender {
     /** This library, with a fixed schedule polling every {@code pollEvery}. */
     static Contender ours(String name, String baseUrl, String key, Duration pollEvery, RequestBudgetOptions budget) {
         AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(baseUrl).apiKey(key)
+                .httpClient(ownPool(name))
                 .requestBudget(budget)
                 .pollingOptions(PollingOptions.defaults().withFirstDelay(pollEvery).withInterval(pollEvery)
                         .withBackoffFactor(1).withJitter(0))
@@ -67,7 +69,8 @@ interface Contender {
 
     /** (a) Reactor Netty's HttpClient and Jackson by hand: the floor. */
     static Contender raw(String baseUrl, String key, Duration pollEvery) {
-        return raw("(a) raw Reactor Netty + Jackson", HttpClient.create(), baseUrl, key, pollEvery);
+        String name = "(a) raw Reactor Netty + Jackson";
+        return raw(name, ownPool(name), baseUrl, key, pollEvery);
     }
 
     /**
@@ -75,8 +78,17 @@ interface Contender {
      * timeout (Reactor Netty adds and removes a read-timeout handler, with its timer, per request).
      */
     static Contender rawWithResponseTimeout(String baseUrl, String key, Duration pollEvery) {
-        return raw("(a') raw + response timeout", HttpClient.create().responseTimeout(Duration.ofSeconds(30)), baseUrl,
-                key, pollEvery);
+        String name = "(a') raw + response timeout";
+        return raw(name, ownPool(name).responseTimeout(Duration.ofSeconds(30)), baseUrl, key, pollEvery);
+    }
+
+    /**
+     * {@code HttpClient.create()} with the global pool's defaults, but a pool of its own: contenders
+     * sharing connections would carry each other's per-connection state (and pay for its setup).
+     * The webclient contender keeps the global pool, as Spring's connector does by default.
+     */
+    private static HttpClient ownPool(String name) {
+        return HttpClient.create(ConnectionProvider.create(name));
     }
 
     private static Contender raw(String name, HttpClient base, String baseUrl, String key, Duration pollEvery) {

@@ -1,9 +1,12 @@
 package io.asyncinvoke.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Small helpers the harnesses share: process CPU time, medians and spreads. */
 final class Stats {
@@ -15,6 +18,34 @@ final class Stats {
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of this JVM's application threads (event loops, schedulers, the caller), per
+     * thread: the work of the requests themselves, without the JIT compiler, GC and VM threads,
+     * which HotSpot does not show as Java threads. The JIT keeps compiling while the harness
+     * alternates contenders whose call sites it keeps re-profiling, and that cost, a warm-up cost
+     * in a real service, is noise here.
+     */
+    static Map<Long, Long> threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long nanos = threads.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                cpu.put(id, nanos);
+            }
+        }
+        return cpu;
+    }
+
+    /** Application-thread CPU spent since {@code before} (a thread that ended meanwhile is not counted). */
+    static long threadCpuNanosSince(Map<Long, Long> before) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : threadCpuNanos().entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
     }
 
     static double median(List<Double> values) {
