@@ -50,8 +50,8 @@ final class HttpJobApi implements JobApi {
     private final RequestBudget budget;
 
     /**
-     * @param http           configured with the base URL, credentials and timeouts (including a
-     *                       {@link ResponseDeadline} per request)
+     * @param http           configured with the base URL, credentials and timeouts (including the
+     *                       {@link ResponseDeadline} of each connection)
      * @param basePath       the endpoint's path prefix ("" for none), without a trailing slash
      * @param redactor       removes the API key from any text that could come back from the network
      * @param budget         every attempt (retries included) takes a token from it first
