@@ -170,7 +170,7 @@ public final class AsyncInvokeClientBuilder {
         HttpClient media = MediaDownloader.mediaClient(base.responseTimeout(responseTimeout), userAgent);
         long answerTimeoutNanos = responseTimeout.toNanos();
         HttpClient api = base.baseUrl(target.origin)
-                .doOnRequest((request, connection) -> ResponseDeadline.arm(request, connection, answerTimeoutNanos))
+                .doOnRequest((request, connection) -> ResponseDeadline.arm(connection, answerTimeoutNanos))
                 .headers(headers -> headers
                         .set(HttpHeaderNames.AUTHORIZATION, authorization)
                         .set(HttpHeaderNames.USER_AGENT, userAgent)

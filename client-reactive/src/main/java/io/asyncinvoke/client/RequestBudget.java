@@ -132,6 +132,16 @@ final class RequestBudget {
         return true;
     }
 
+    /** Takes a token for a newcomer: only when one is free and nobody waits before it. */
+    private boolean takeTokenIfFree(long now) {
+        refill(now);
+        if (head != null || !canTakeToken(now)) {
+            return false;
+        }
+        takeToken();
+        return true;
+    }
+
     private void takeToken() {
         for (Bucket bucket : buckets) {
             bucket.tokens -= 1;
@@ -268,11 +278,7 @@ final class RequestBudget {
             long now = scheduler.get().now(TimeUnit.NANOSECONDS);
             boolean granted;
             synchronized (RequestBudget.this) {
-                refill(now);
-                granted = head == null && canTakeToken(now);
-                if (granted) {
-                    takeToken();
-                }
+                granted = takeTokenIfFree(now);
             }
             if (granted) {
                 request.subscribe(actual);
@@ -296,9 +302,7 @@ final class RequestBudget {
                 if (w.cancelled) {
                     return;
                 }
-                refill(now);
-                if (head == null && canTakeToken(now)) {
-                    takeToken();
+                if (takeTokenIfFree(now)) {
                     w.granted = true;
                     grantedNow = true;
                 } else {

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
-import reactor.netty.http.client.HttpClientRequest;
 
 /**
  * Bounds an API answer as a whole, from sending the request to the last byte of the body: a body
@@ -39,7 +38,7 @@ final class ResponseDeadline extends ChannelInboundHandlerAdapter {
     private long timerAtNanos;
 
     /** For {@code HttpClient.doOnRequest}: starts the deadline of the request about to be sent. */
-    static void arm(HttpClientRequest request, Connection connection, long timeoutNanos) {
+    static void arm(Connection connection, long timeoutNanos) {
         Channel channel = connection.channel();
         if (channel.eventLoop().inEventLoop()) {
             on(channel).start(timeoutNanos);
