@@ -93,9 +93,7 @@ final class Handler {
     private Mono<Void> dispatchApi(RecordedRequest rec, Route route, HttpServerResponse res) {
         RateLimiter.Decision decision = sim.rateLimiter.acquire(System.nanoTime(), System.currentTimeMillis());
         Map<String, String> rateHeaders = new LinkedHashMap<>();
-        rateHeaders.put("ratelimit-limit", String.valueOf(decision.limit));
-        rateHeaders.put("ratelimit-remaining", String.valueOf(decision.remaining));
-        rateHeaders.put("ratelimit-reset", String.valueOf(decision.resetEpochSeconds));
+        sim.rateLimitHeaders.put(rateHeaders, decision.limit, decision.remaining, decision.resetEpochSeconds);
         if (!decision.allowed) {
             Response r = Json.error(429, null, sim.newId()).headers(rateHeaders)
                     .header("Retry-After", decision.retryAfterSeconds);
@@ -106,6 +104,10 @@ final class Handler {
     }
 
     private Response processApi(RecordedRequest rec, Route route) {
+        if (route.endpoint == Endpoint.STATUS && !sim.statusEndpoint) {
+            // a service without the route answers as for any unknown path
+            return Json.error(404, null, sim.newId());
+        }
         if (route.endpoint == Endpoint.OTHER) {
             if (route.allow != null) {
                 return Json.error(405, "Method " + rec.method() + " not allowed; use " + route.allow, sim.newId())
@@ -245,10 +247,10 @@ final class Handler {
                 return Json.error(fault.httpStatus(), null, sim.newId()).headers(rateHeaders);
             case RATE_LIMITED: {
                 long seconds = (fault.duration().toMillis() + 999) / 1000;
-                return Json.error(429, null, sim.newId()).headers(rateHeaders)
-                        .header("ratelimit-remaining", 0)
-                        .header("ratelimit-reset", Instant.now().getEpochSecond() + Math.max(1, seconds))
-                        .header("Retry-After", seconds);
+                Map<String, String> exhausted = new LinkedHashMap<>(rateHeaders);
+                sim.rateLimitHeaders.put(exhausted, sim.rateLimiter.limit(), 0,
+                        Instant.now().getEpochSecond() + Math.max(1, seconds));
+                return Json.error(429, null, sim.newId()).headers(exhausted).header("Retry-After", seconds);
             }
             case HTML_ERROR_PAGE: {
                 HttpResponseStatus s = HttpResponseStatus.valueOf(fault.httpStatus());

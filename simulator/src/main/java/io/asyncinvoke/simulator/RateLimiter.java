@@ -32,6 +32,10 @@ final class RateLimiter {
         this.enforced = enforced;
     }
 
+    int limit() {
+        return limit;
+    }
+
     /** The outcome of one request against the limit, and the header values that go with it. */
     static final class Decision {
         final boolean allowed;

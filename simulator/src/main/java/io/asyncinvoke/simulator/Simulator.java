@@ -70,6 +70,8 @@ public final class Simulator implements AutoCloseable {
     final MediaFiles mediaFiles = new MediaFiles();
     final boolean extraFields;
     final int submitStatus;
+    final boolean statusEndpoint;
+    final RateLimitHeaders rateLimitHeaders;
 
     private volatile String apiKey;
     private final Random idRandom;
@@ -98,6 +100,8 @@ public final class Simulator implements AutoCloseable {
         this.apiKey = b.apiKey;
         this.submitStatus = b.submitStatus;
         this.extraFields = b.extraFields;
+        this.statusEndpoint = b.statusEndpoint;
+        this.rateLimitHeaders = b.rateLimitHeaders;
         Random seeds = b.seed != null ? new Random(b.seed) : new Random();
         this.idRandom = new Random(seeds.nextLong());
         this.outputRandom = new Random(seeds.nextLong());
@@ -435,6 +439,8 @@ public final class Simulator implements AutoCloseable {
         private String apiKey = DEFAULT_API_KEY;
         private int submitStatus = 202;
         private boolean extraFields;
+        private boolean statusEndpoint = true;
+        private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.RATELIMIT;
         private Long seed;
         private int port;
         private int mediaPort;
@@ -472,6 +478,23 @@ public final class Simulator implements AutoCloseable {
          */
         public Builder extraFields(boolean extraFields) {
             this.extraFields = extraFields;
+            return this;
+        }
+
+        /**
+         * Whether {@code GET /v1/async-invoke/{request_id}/status} exists (default true). The
+         * vendor documents it only in a how-to guide; {@code false} serves a service without it,
+         * where that path answers 404 like any unknown path (and is journaled as
+         * {@link Endpoint#STATUS}).
+         */
+        public Builder statusEndpoint(boolean served) {
+            this.statusEndpoint = served;
+            return this;
+        }
+
+        /** Which rate-limit headers every API answer carries (default {@link RateLimitHeaders#RATELIMIT}). */
+        public Builder rateLimitHeaders(RateLimitHeaders family) {
+            this.rateLimitHeaders = Objects.requireNonNull(family, "family");
             return this;
         }
 

@@ -105,4 +105,49 @@ class RateLimitTest {
         assertThat(d.allowed).isTrue();
         assertThat(d.resetEpochSeconds).isEqualTo(1_700_000_014L);
     }
+
+    @Test
+    void theInferenceQuotaFamilyReportsTheSameWindowWithAZeroResetWhileCapacityIsLeft() {
+        try (Simulator sim = Simulator.builder().rateLimit(2, Duration.ofSeconds(1))
+                .rateLimitHeaders(RateLimitHeaders.X_RATELIMIT_REQUESTS).start()) {
+            TestHttp http = new TestHttp(sim);
+            HttpResponse<String> first = http.submit(IMAGE_MODEL, "{}");
+            assertThat(first.headers().firstValue("ratelimit-limit")).isEmpty();
+            assertThat(header(first, "x-ratelimit-limit-requests")).isEqualTo(2);
+            assertThat(header(first, "x-ratelimit-remaining-requests")).isEqualTo(1);
+            assertThat(header(first, "x-ratelimit-reset-requests")).isZero();
+            long now = Instant.now().getEpochSecond();
+            HttpResponse<String> last = http.status("unknown");
+            assertThat(header(last, "x-ratelimit-remaining-requests")).isZero();
+            assertThat(header(last, "x-ratelimit-reset-requests")).isBetween(now, now + 2);
+            HttpResponse<String> limited = http.status("unknown");
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(header(limited, "x-ratelimit-reset-requests")).isBetween(now, now + 2);
+            assertThat(header(limited, "retry-after")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void bothFamiliesOrNoneCanBeSent() {
+        try (Simulator both = Simulator.builder().rateLimitHeaders(RateLimitHeaders.BOTH).start();
+             Simulator none = Simulator.builder().rateLimitHeaders(RateLimitHeaders.NONE).start()) {
+            HttpResponse<String> r = new TestHttp(both).submit(IMAGE_MODEL, "{}");
+            assertThat(header(r, "ratelimit-remaining")).isEqualTo(header(r, "x-ratelimit-remaining-requests"));
+            HttpResponse<String> bare = new TestHttp(none).submit(IMAGE_MODEL, "{}");
+            assertThat(bare.headers().map().keySet()).noneMatch(name -> name.toLowerCase().contains("ratelimit"));
+        }
+    }
+
+    @Test
+    void anInjectedRateLimitFaultSpeaksTheConfiguredFamily() {
+        try (Simulator sim = Simulator.builder().rateLimitHeaders(RateLimitHeaders.X_RATELIMIT_REQUESTS).start()) {
+            sim.inject(Fault.rateLimited(Duration.ofSeconds(3)).times(1));
+            long now = Instant.now().getEpochSecond();
+            HttpResponse<String> r = new TestHttp(sim).submit(IMAGE_MODEL, "{}");
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(header(r, "x-ratelimit-remaining-requests")).isZero();
+            assertThat(header(r, "x-ratelimit-reset-requests")).isBetween(now + 2, now + 4);
+            assertThat(r.headers().firstValue("ratelimit-remaining")).isEmpty();
+        }
+    }
 }

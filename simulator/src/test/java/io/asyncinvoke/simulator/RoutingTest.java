@@ -168,4 +168,17 @@ class RoutingTest {
         assertThat(response).startsWith("HTTP/1.1 404");
         assertThat(sim.journal().last().requestId()).isEqualTo("é");
     }
+
+    @Test
+    void aSimulatorWithoutTheStatusRouteAnswers404ThereAndServesTheJobById() {
+        try (Simulator bare = Simulator.builder().statusEndpoint(false).start()) {
+            TestHttp http = new TestHttp(bare);
+            String id = http.submitId(TestHttp.IMAGE_MODEL, "{}");
+            HttpResponse<String> status = http.status(id);
+            assertNotFound(status);
+            assertThat(http.job(id).statusCode()).isEqualTo(200);
+            assertThat(bare.journal().count(Endpoint.STATUS)).isEqualTo(1);
+            assertThat(bare.journal().countStatus(404)).isEqualTo(1);
+        }
+    }
 }
