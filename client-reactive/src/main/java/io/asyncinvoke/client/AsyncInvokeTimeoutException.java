@@ -15,7 +15,7 @@ public final class AsyncInvokeTimeoutException extends AsyncInvokeException {
     private final Duration timeout;
 
     AsyncInvokeTimeoutException(String requestId, String lastStatus, Duration timeout) {
-        super("Job " + requestId + " did not finish within " + timeout + " (last status: "
+        super("Job " + requestId + " did not finish within " + DurationFormat.format(timeout) + " (last status: "
                 + (lastStatus == null ? "unknown" : lastStatus) + "); it may still be running, watch it again to resume",
                 requestId, null);
         this.lastStatus = lastStatus;

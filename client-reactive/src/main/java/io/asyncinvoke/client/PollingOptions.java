@@ -158,7 +158,7 @@ public final class PollingOptions {
     static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
+            throw new IllegalArgumentException(name + " must be positive, was " + DurationFormat.format(value));
         }
         return value;
     }
@@ -166,7 +166,7 @@ public final class PollingOptions {
     static Duration nonNegative(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+            throw new IllegalArgumentException(name + " must not be negative, was " + DurationFormat.format(value));
         }
         return value;
     }
