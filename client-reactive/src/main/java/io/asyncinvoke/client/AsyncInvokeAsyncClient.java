@@ -30,6 +30,7 @@ public final class AsyncInvokeAsyncClient {
 
     private final JobApi api;
     private final JobWatcher watcher;
+    private final StatusEndpoint statusEndpoint;
     private final PollingOptions pollingOptions;
     private final AsyncInvokeListener listener;
     private final String endpoint;
@@ -39,7 +40,8 @@ public final class AsyncInvokeAsyncClient {
                            MediaDownloader downloader) {
         this.api = api;
         this.downloader = downloader;
-        this.watcher = new JobWatcher(api, listener);
+        this.statusEndpoint = new StatusEndpoint(api);
+        this.watcher = new JobWatcher(api, listener, statusEndpoint);
         this.pollingOptions = pollingOptions;
         this.listener = listener;
         this.endpoint = endpoint;
@@ -56,11 +58,13 @@ public final class AsyncInvokeAsyncClient {
     }
 
     /**
-     * Reads a job's status with the light {@code GET /v1/async-invoke/{request_id}/status}.
-     * Fails with {@link NotFoundException} for an unknown or expired id.
+     * Reads a job's status with the light {@code GET /v1/async-invoke/{request_id}/status}, which
+     * only a how-to guide documents; when the service does not serve it (404, 405 or 501 for a job
+     * that {@link #get} knows), the status comes from the whole job, then and for the rest of this
+     * client's life. Fails with {@link NotFoundException} for an unknown or expired id.
      */
     public Mono<JobStatus> status(String requestId) {
-        return Mono.defer(() -> api.status(Inputs.requireRequestId(requestId))).map(response -> response.value);
+        return Mono.defer(() -> statusEndpoint.read(Inputs.requireRequestId(requestId))).map(response -> response.value);
     }
 
     /**
@@ -84,8 +88,9 @@ public final class AsyncInvokeAsyncClient {
      *
      * <p>Emits the current status first, then one element per status change (not per poll), and
      * completes right after the terminal element ({@code COMPLETED} or {@code FAILED}), which
-     * carries the whole job. A {@code FAILED} job is an element, not an error. Polls the light
-     * status endpoint, never two polls at once, and reads the whole job once at the end.
+     * carries the whole job. A {@code FAILED} job is an element, not an error. Polls
+     * {@code GET /v1/async-invoke/{request_id}} (or the call {@link PollingOptions#endpoint()}
+     * names), never two polls at once.
      * Cancelling stops polling at once. Fails with {@link AsyncInvokeTimeoutException} (naming the
      * last status) when {@code options.timeout()} elapses first, or with the error of a poll whose
      * retries ran out.

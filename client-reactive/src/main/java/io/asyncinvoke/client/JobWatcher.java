@@ -13,9 +13,11 @@ import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Turns polls into a stream of status changes. It polls the light {@code /status} endpoint and,
- * once that reports a terminal status, reads the whole job once: the cheapest way to learn both
- * when the job ended and what it produced.
+ * Turns polls into a stream of status changes. By default each poll reads the whole job
+ * ({@link PollingEndpoint#JOB}), so the answer that shows the end is the result. With
+ * {@link PollingEndpoint#STATUS} it polls the light {@code /status} call and, once that reports a
+ * terminal status, reads the whole job once; when the service does not serve {@code /status},
+ * {@link StatusEndpoint} switches the client to whole-job reads.
  *
  * <p>Each poll is scheduled only after the previous answer arrived ({@code expand}), so polls
  * never overlap, and each delay is computed at that moment from the last answer. Cancelling
@@ -27,11 +29,17 @@ final class JobWatcher {
 
     private final JobApi api;
     private final AsyncInvokeListener listener;
+    private final StatusEndpoint statusEndpoint;
     private final JobDurations durations = new JobDurations();
 
     JobWatcher(JobApi api, AsyncInvokeListener listener) {
+        this(api, listener, new StatusEndpoint(api));
+    }
+
+    JobWatcher(JobApi api, AsyncInvokeListener listener, StatusEndpoint statusEndpoint) {
         this.api = api;
         this.listener = listener;
+        this.statusEndpoint = statusEndpoint;
     }
 
     /** What this watcher learned about job durations (shared by all watches of one client). */
@@ -112,6 +120,9 @@ final class JobWatcher {
         }
 
         private Mono<JobUpdate> poll() {
+            if (options.endpoint() == PollingEndpoint.JOB || statusEndpoint.isMissing()) {
+                return api.job(requestId).map(this::observePoll);
+            }
             return api.status(requestId).flatMap(answer -> {
                 pollsDone++;
                 observeRateLimit(answer.rateLimit);
@@ -121,7 +132,13 @@ final class JobWatcher {
                 }
                 lastStatus = answer.rawStatus;
                 return Mono.just(new JobUpdate(requestId, answer.rawStatus, status.getStatus(), null));
-            });
+            }).onErrorResume(StatusEndpoint::isMissingAnswer,
+                    missing -> statusEndpoint.readJobInstead(requestId, missing).map(this::observePoll));
+        }
+
+        private JobUpdate observePoll(ApiResponse<Job> answer) {
+            pollsDone++;
+            return observeJob(answer);
         }
 
         /** Keeps only the moment the server asked us to wait until, not the headers themselves. */

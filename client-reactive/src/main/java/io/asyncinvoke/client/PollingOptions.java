@@ -33,12 +33,16 @@ import java.util.Objects;
  *       jobs that is fewer requests than polling every 500 ms and a shorter delay than every 2 s
  *       (docs/BENCHMARKS.md). Jobs watched by id alone, whose model and age are unknown, follow
  *       the schedule above.</li>
+ *   <li>endpoint {@link PollingEndpoint#JOB} — each poll reads the whole job with
+ *       {@code GET /v1/async-invoke/{request_id}}, the call the vendor's SDK and CLI use, so the
+ *       answer that shows the end already carries the output: one request per job fewer than
+ *       polling the light status and reading the job afterwards.</li>
  * </ul>
  */
 public final class PollingOptions {
 
     private static final PollingOptions DEFAULTS = new PollingOptions(Duration.ofMillis(500), Duration.ofMillis(500),
-            1.5, Duration.ofSeconds(5), 0.2, Duration.ofMinutes(10), true);
+            1.5, Duration.ofSeconds(5), 0.2, Duration.ofMinutes(10), true, PollingEndpoint.JOB);
 
     private final Duration firstDelay;
     private final Duration interval;
@@ -47,14 +51,15 @@ public final class PollingOptions {
     private final double jitter;
     private final Duration timeout;
     private final boolean adaptive;
+    private final PollingEndpoint endpoint;
 
     private PollingOptions(Duration firstDelay, Duration interval, double backoffFactor, Duration maxInterval,
-                           double jitter, Duration timeout) {
-        this(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, false);
+                           double jitter, Duration timeout, PollingEndpoint endpoint) {
+        this(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, false, endpoint);
     }
 
     private PollingOptions(Duration firstDelay, Duration interval, double backoffFactor, Duration maxInterval,
-                           double jitter, Duration timeout, boolean adaptive) {
+                           double jitter, Duration timeout, boolean adaptive, PollingEndpoint endpoint) {
         this.firstDelay = firstDelay;
         this.interval = interval;
         this.backoffFactor = backoffFactor;
@@ -62,6 +67,7 @@ public final class PollingOptions {
         this.jitter = jitter;
         this.timeout = timeout;
         this.adaptive = adaptive;
+        this.endpoint = endpoint;
     }
 
     /** The defaults described above. */
@@ -72,13 +78,13 @@ public final class PollingOptions {
     /** Delay before the first poll after a submit (zero or more). */
     public PollingOptions withFirstDelay(Duration firstDelay) {
         return new PollingOptions(nonNegative(firstDelay, "firstDelay"), interval, backoffFactor, maxInterval,
-                jitter, timeout);
+                jitter, timeout, endpoint);
     }
 
     /** Delay between the first two polls; later delays grow by the backoff factor (positive). */
     public PollingOptions withInterval(Duration interval) {
         return new PollingOptions(firstDelay, positive(interval, "interval"), backoffFactor, maxInterval, jitter,
-                timeout);
+                timeout, endpoint);
     }
 
     /** Growth of the delay from one poll to the next (1.0 for a fixed interval; at least 1.0). */
@@ -86,13 +92,13 @@ public final class PollingOptions {
         if (!(backoffFactor >= 1.0) || Double.isInfinite(backoffFactor)) {
             throw new IllegalArgumentException("backoffFactor must be a finite number >= 1.0, was " + backoffFactor);
         }
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, endpoint);
     }
 
     /** Upper bound of the delay between polls before jitter (positive). */
     public PollingOptions withMaxInterval(Duration maxInterval) {
         return new PollingOptions(firstDelay, interval, backoffFactor, positive(maxInterval, "maxInterval"), jitter,
-                timeout);
+                timeout, endpoint);
     }
 
     /** Random spread of each delay, as a fraction of it: 0.2 means ±20 % (0.0 to 1.0). */
@@ -100,13 +106,13 @@ public final class PollingOptions {
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
             throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, was " + jitter);
         }
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive, endpoint);
     }
 
     /** How long a watch may take overall before it ends with {@link AsyncInvokeTimeoutException} (positive). */
     public PollingOptions withTimeout(Duration timeout) {
         return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter,
-                positive(timeout, "timeout"), adaptive);
+                positive(timeout, "timeout"), adaptive, endpoint);
     }
 
     /**
@@ -117,7 +123,23 @@ public final class PollingOptions {
      * models not learned yet.
      */
     public PollingOptions withAdaptive(boolean adaptive) {
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive, endpoint);
+    }
+
+    /**
+     * Which call watches poll: {@link PollingEndpoint#JOB} (the default) reads the whole job, so
+     * the answer that shows the end is the result; {@link PollingEndpoint#STATUS} polls the light
+     * status call and reads the job once at the end, falling back to {@code JOB} when the service
+     * does not serve it.
+     */
+    public PollingOptions withEndpoint(PollingEndpoint endpoint) {
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive,
+                Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    /** @see #withEndpoint(PollingEndpoint) */
+    public PollingEndpoint endpoint() {
+        return endpoint;
     }
 
     /** @see #withAdaptive(boolean) */
@@ -174,6 +196,6 @@ public final class PollingOptions {
     @Override
     public String toString() {
         return "PollingOptions{firstDelay=" + firstDelay + ", interval=" + interval + ", backoffFactor="
-                + backoffFactor + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", timeout=" + timeout + ", adaptive=" + adaptive + '}';
+                + backoffFactor + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", timeout=" + timeout + ", adaptive=" + adaptive + ", endpoint=" + endpoint + '}';
     }
 }

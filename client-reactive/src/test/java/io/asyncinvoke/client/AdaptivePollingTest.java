@@ -120,7 +120,7 @@ class AdaptivePollingTest {
                 .thenAwait(Duration.ofMinutes(1))
                 .verifyComplete();
 
-        List<Long> at = api.statusCallMillis;
+        List<Long> at = api.pollMillis;
         assertThat(at.get(0)).as("the first poll waits until completions become likely").isBetween(900L, 2000L);
         for (int i = 2; i < at.size(); i++) {
             assertThat(at.get(i) - at.get(i - 1)).as("around the median").isBetween(250L, 1000L);
@@ -139,7 +139,7 @@ class AdaptivePollingTest {
                 .thenAwait(Duration.ofMinutes(1))
                 .verifyComplete();
 
-        assertThat(api.statusCallMillis).containsExactly(500L, 1000L, 1500L);
+        assertThat(api.pollMillis).containsExactly(500L, 1000L, 1500L);
     }
 
     @Test

@@ -17,8 +17,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A scripted {@link JobApi}: each status call answers the next scripted status (the last one
- * repeats), recording the (virtual) time of every call, so the watch logic can be tested without I/O.
+ * A scripted {@link JobApi}: each poll answers the next scripted status (the last one repeats),
+ * recording the (virtual) time of every poll, so the watch logic can be tested without I/O. A poll
+ * is a status call, or a job call that does not follow a terminal status (a watch polling the whole
+ * job); a job call right after a terminal status is the final read of a status watch and answers
+ * the last status again (or {@link #jobStatusOverride}).
  */
 final class FakeJobApi implements JobApi {
 
@@ -27,17 +30,21 @@ final class FakeJobApi implements JobApi {
     private final Deque<Object> script = new ArrayDeque<>();
     private final Deque<RateLimitInfo> rateLimits = new ArrayDeque<>();
     private Object last;
+    private boolean terminalStatusAnswered;
     String submitStatus = "QUEUED";
     String jobStatusOverride;
-    Duration statusLatency = Duration.ZERO;
-    final List<Long> statusCallMillis = new ArrayList<>();
+    /** A failure every status call answers (e.g. a 404 of a service without the status call). */
+    Throwable statusFailure;
+    Duration pollLatency = Duration.ZERO;
+    final List<Long> pollMillis = new ArrayList<>();
+    final AtomicInteger polls = new AtomicInteger();
     final AtomicInteger statusCalls = new AtomicInteger();
     final AtomicInteger jobCalls = new AtomicInteger();
     final AtomicInteger submitCalls = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     volatile int maxInFlight;
 
-    /** Statuses to answer in order; a {@link Throwable} entry fails that call. */
+    /** Statuses to answer in order; a {@link Throwable} entry fails that poll. */
     FakeJobApi script(Object... answers) {
         for (Object answer : answers) {
             script.add(answer);
@@ -45,7 +52,7 @@ final class FakeJobApi implements JobApi {
         return this;
     }
 
-    /** Rate-limit headers for the next status answers, in order (then none). */
+    /** Rate-limit headers for the next poll answers, in order (then none). */
     FakeJobApi rateLimits(RateLimitInfo... infos) {
         for (RateLimitInfo info : infos) {
             rateLimits.add(info);
@@ -57,7 +64,7 @@ final class FakeJobApi implements JobApi {
     public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
         return Mono.fromCallable(() -> {
             submitCalls.incrementAndGet();
-            return response(jobWith(submitStatus), submitStatus);
+            return response(jobWith(submitStatus), submitStatus, RateLimitInfo.NONE);
         });
     }
 
@@ -65,28 +72,46 @@ final class FakeJobApi implements JobApi {
     public Mono<ApiResponse<JobStatus>> status(String requestId) {
         return Mono.defer(() -> {
             statusCalls.incrementAndGet();
-            statusCallMillis.add(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
-            int now = inFlight.incrementAndGet();
-            maxInFlight = Math.max(maxInFlight, now);
-            Object answer = script.isEmpty() ? last : script.poll();
-            last = answer;
-            RateLimitInfo info = rateLimits.isEmpty() ? RateLimitInfo.NONE : rateLimits.poll();
-            Mono<ApiResponse<JobStatus>> result = answer instanceof Throwable
-                    ? Mono.error((Throwable) answer)
-                    : Mono.just(new ApiResponse<>(new JobStatus().requestId(requestId)
-                            .status(JobState.fromValue((String) answer)), (String) answer, info, 200));
-            return (statusLatency.isZero() ? result : Mono.delay(statusLatency).then(result))
-                    .doFinally(signal -> inFlight.decrementAndGet());
+            if (statusFailure != null) {
+                return Mono.error(statusFailure);
+            }
+            return poll(answer -> {
+                terminalStatusAnswered = JobUpdate.isTerminal(JobState.fromValue(answer));
+                return new ApiResponse<>(new JobStatus().requestId(requestId).status(JobState.fromValue(answer)),
+                        answer, nextRateLimit(), 200);
+            });
         });
     }
 
     @Override
     public Mono<ApiResponse<Job>> job(String requestId) {
-        return Mono.fromCallable(() -> {
+        return Mono.defer(() -> {
             jobCalls.incrementAndGet();
-            String status = jobStatusOverride != null ? jobStatusOverride : String.valueOf(last);
-            return response(jobWith(status), status);
+            if (terminalStatusAnswered) {
+                terminalStatusAnswered = false;
+                String status = jobStatusOverride != null ? jobStatusOverride : String.valueOf(last);
+                return Mono.just(response(jobWith(status), status, RateLimitInfo.NONE));
+            }
+            return poll(answer -> response(jobWith(answer), answer, nextRateLimit()));
         });
+    }
+
+    private <T> Mono<T> poll(java.util.function.Function<String, T> answerWith) {
+        polls.incrementAndGet();
+        pollMillis.add(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+        int now = inFlight.incrementAndGet();
+        maxInFlight = Math.max(maxInFlight, now);
+        Object answer = script.isEmpty() ? last : script.poll();
+        last = answer;
+        Mono<T> result = answer instanceof Throwable
+                ? Mono.error((Throwable) answer)
+                : Mono.fromCallable(() -> answerWith.apply((String) answer));
+        return (pollLatency.isZero() ? result : Mono.delay(pollLatency).then(result))
+                .doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    private RateLimitInfo nextRateLimit() {
+        return rateLimits.isEmpty() ? RateLimitInfo.NONE : rateLimits.poll();
     }
 
     static Job jobWith(String status) {
@@ -100,7 +125,7 @@ final class FakeJobApi implements JobApi {
         return job;
     }
 
-    private static ApiResponse<Job> response(Job job, String raw) {
-        return new ApiResponse<>(job, raw, RateLimitInfo.NONE, 202);
+    private static ApiResponse<Job> response(Job job, String raw, RateLimitInfo info) {
+        return new ApiResponse<>(job, raw, info, 202);
     }
 }

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -47,8 +49,85 @@ class JobWatcherTest {
                 })
                 .verifyComplete();
 
-        assertThat(api.statusCalls).hasValue(6);
+        assertThat(api.polls).hasValue(6);
+        assertThat(api.statusCalls).as("the light status call is not used by default").hasValue(0);
+        assertThat(api.jobCalls).as("the poll that sees the end is the result: no extra read").hasValue(6);
+    }
+
+    @Test
+    void withTheStatusEndpointItPollsTheStatusAndReadsTheJobOnceAtTheEnd() {
+        FakeJobApi api = new FakeJobApi().script("QUEUED", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED");
+
+        StepVerifier.withVirtualTime(() -> watch(api, FIXED.withEndpoint(PollingEndpoint.STATUS)))
+                .expectNextMatches(u -> u.status().equals("QUEUED") && u.job().isEmpty())
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextMatches(u -> u.status().equals("IN_PROGRESS"))
+                .thenAwait(Duration.ofSeconds(2))
+                .assertNext(u -> assertThat(u.job()).hasValueSatisfying(job -> assertThat(job.getOutput()).isNotNull()))
+                .verifyComplete();
+
+        assertThat(api.statusCalls).hasValue(4);
         assertThat(api.jobCalls).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {404, 405, 501})
+    void aServiceWithoutTheStatusCallIsPolledByIdForTheRestOfTheClientsLife(int status) {
+        FakeJobApi api = new FakeJobApi().script("QUEUED", "IN_PROGRESS", "COMPLETED");
+        api.statusFailure = status == 404
+                ? new NotFoundException("no such route", FakeJobApi.ID, 404, "not_found", null, null, RateLimitInfo.NONE, null)
+                : new ApiException("no such route", FakeJobApi.ID, status, null, null, null, RateLimitInfo.NONE, null);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        PollingOptions viaStatus = FIXED.withEndpoint(PollingEndpoint.STATUS);
+
+        StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, viaStatus))
+                .expectNextMatches(u -> u.status().equals("QUEUED"))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNextMatches(u -> u.status().equals("IN_PROGRESS"))
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(u -> assertThat(u.isCompleted()).isTrue())
+                .verifyComplete();
+        assertThat(api.statusCalls).as("asked once, then never again").hasValue(1);
+        assertThat(api.jobCalls).hasValue(3);
+
+        StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, viaStatus))
+                .assertNext(u -> assertThat(u.isCompleted()).isTrue())
+                .verifyComplete();
+        assertThat(api.statusCalls).as("a later watch of the same client").hasValue(1);
+    }
+
+    @Test
+    void aStatus404ForAJobThatGetByIdDoesNotKnowEndsWithTheJobsOwnNotFound() {
+        NotFoundException routeMissing = new NotFoundException("no route", FakeJobApi.ID, 404, "not_found", null, null,
+                RateLimitInfo.NONE, null);
+        NotFoundException unknownJob = new NotFoundException("unknown job", FakeJobApi.ID, 404, "not_found", null, null,
+                RateLimitInfo.NONE, null);
+        FakeJobApi api = new FakeJobApi().script(unknownJob);
+        api.statusFailure = routeMissing;
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+
+        StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, FIXED.withEndpoint(PollingEndpoint.STATUS)))
+                .expectErrorMatches(error -> error == unknownJob)
+                .verify();
+
+        api.script("COMPLETED");
+        StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, FIXED.withEndpoint(PollingEndpoint.STATUS)))
+                .expectNextCount(1)
+                .verifyComplete();
+        assertThat(api.statusCalls).as("an unknown job proves nothing about the route: it is asked again").hasValue(2);
+    }
+
+    @Test
+    void aServerErrorOnTheStatusCallIsAnErrorNotAReasonToSwitch() {
+        ApiException broken = new ApiException("boom", FakeJobApi.ID, 500, "server_error", null, null,
+                RateLimitInfo.NONE, null);
+        FakeJobApi api = new FakeJobApi().script("QUEUED");
+        api.statusFailure = broken;
+
+        StepVerifier.withVirtualTime(() -> watch(api, FIXED.withEndpoint(PollingEndpoint.STATUS)))
+                .expectErrorMatches(error -> error == broken)
+                .verify();
+        assertThat(api.jobCalls).hasValue(0);
     }
 
     @Test
@@ -61,7 +140,7 @@ class JobWatcherTest {
                 .verifyComplete();
 
         // delays 1, 2, 4, 5 (capped), 5, 5
-        assertThat(api.statusCallMillis).containsExactly(0L, 1000L, 3000L, 7000L, 12000L, 17000L, 22000L);
+        assertThat(api.pollMillis).containsExactly(0L, 1000L, 3000L, 7000L, 12000L, 17000L, 22000L);
     }
 
     @Test
@@ -80,7 +159,7 @@ class JobWatcherTest {
                 .assertNext(u -> assertThat(u.isCompleted()).isTrue())
                 .verifyComplete();
 
-        assertThat(api.statusCallMillis).containsExactly(500L, 1500L, 2500L);
+        assertThat(api.pollMillis).containsExactly(500L, 1500L, 2500L);
     }
 
     @Test
@@ -94,7 +173,7 @@ class JobWatcherTest {
                 .thenCancel()
                 .verify();
 
-        List<Long> times = api.statusCallMillis;
+        List<Long> times = api.pollMillis;
         assertThat(times).hasSizeGreaterThan(40);
         boolean varied = false;
         for (int i = 1; i < times.size(); i++) {
@@ -114,7 +193,7 @@ class JobWatcherTest {
                 .thenAwait(Duration.ofSeconds(30))
                 .verifyComplete();
 
-        assertThat(api.statusCallMillis).containsExactly(0L, 7000L, 8000L);
+        assertThat(api.pollMillis).containsExactly(0L, 7000L, 8000L);
     }
 
     @Test
@@ -127,7 +206,7 @@ class JobWatcherTest {
                 .thenAwait(Duration.ofSeconds(30))
                 .verifyComplete();
 
-        assertThat(api.statusCallMillis).containsExactly(0L, 12000L);
+        assertThat(api.pollMillis).containsExactly(0L, 12000L);
     }
 
     @Test
@@ -139,7 +218,7 @@ class JobWatcherTest {
                 .thenAwait(Duration.ofSeconds(5))
                 .verifyComplete();
 
-        assertThat(api.statusCallMillis).containsExactly(0L, 1000L);
+        assertThat(api.pollMillis).containsExactly(0L, 1000L);
     }
 
     @Test
@@ -164,9 +243,9 @@ class JobWatcherTest {
                 })
                 .verify();
 
-        int callsAtTimeout = api.statusCalls.get();
+        int callsAtTimeout = api.polls.get();
         scheduler.advanceTimeBy(Duration.ofMinutes(1));
-        assertThat(api.statusCalls).as("no poll after the timeout").hasValue(callsAtTimeout);
+        assertThat(api.polls).as("no poll after the timeout").hasValue(callsAtTimeout);
     }
 
     @Test
@@ -180,15 +259,15 @@ class JobWatcherTest {
                 .thenCancel()
                 .verify();
 
-        assertThat(api.statusCalls).hasValue(4);
+        assertThat(api.polls).hasValue(4);
         scheduler.advanceTimeBy(Duration.ofMinutes(5));
-        assertThat(api.statusCalls).as("no request after cancel").hasValue(4);
+        assertThat(api.polls).as("no request after cancel").hasValue(4);
     }
 
     @Test
     void cancellingDuringAPollStopsThatPollAndSchedulesNoOther() {
         FakeJobApi api = new FakeJobApi().script("QUEUED");
-        api.statusLatency = Duration.ofSeconds(2);
+        api.pollLatency = Duration.ofSeconds(2);
         VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
 
         StepVerifier.withVirtualTime(() -> watch(api, FIXED), () -> scheduler, Long.MAX_VALUE)
@@ -198,23 +277,23 @@ class JobWatcherTest {
                 .thenCancel()
                 .verify();
 
-        assertThat(api.statusCalls).hasValue(2);
+        assertThat(api.polls).hasValue(2);
         assertThat(api.inFlight).as("the in-flight poll was cancelled").hasValue(0);
         scheduler.advanceTimeBy(Duration.ofMinutes(5));
-        assertThat(api.statusCalls).hasValue(2);
+        assertThat(api.polls).hasValue(2);
     }
 
     @Test
     void pollsNeverOverlapEvenWhenAnswersAreSlowerThanTheInterval() {
         FakeJobApi api = new FakeJobApi().script("QUEUED", "QUEUED", "QUEUED", "IN_PROGRESS", "COMPLETED");
-        api.statusLatency = Duration.ofSeconds(3);
+        api.pollLatency = Duration.ofSeconds(3);
 
         StepVerifier.withVirtualTime(() -> watch(api, FIXED.withInterval(Duration.ofMillis(100))).then())
                 .thenAwait(Duration.ofMinutes(1))
                 .verifyComplete();
 
         assertThat(api.maxInFlight).isEqualTo(1);
-        assertThat(api.statusCallMillis).containsExactly(0L, 3100L, 6200L, 9300L, 12400L);
+        assertThat(api.pollMillis).containsExactly(0L, 3100L, 6200L, 9300L, 12400L);
     }
 
     @Test
@@ -239,7 +318,7 @@ class JobWatcherTest {
         FakeJobApi api = new FakeJobApi().script("IN_PROGRESS", "COMPLETED", "COMPLETED");
         api.jobStatusOverride = "IN_PROGRESS";
 
-        StepVerifier.withVirtualTime(() -> watch(api, FIXED))
+        StepVerifier.withVirtualTime(() -> watch(api, FIXED.withEndpoint(PollingEndpoint.STATUS)))
                 .expectNextMatches(u -> u.status().equals("IN_PROGRESS"))
                 .thenAwait(Duration.ofSeconds(1))
                 .then(() -> api.jobStatusOverride = null)
@@ -273,7 +352,7 @@ class JobWatcherTest {
                 .assertNext(u -> assertThat(u.job()).isPresent())
                 .verifyComplete();
 
-        assertThat(api.statusCalls).hasValue(1);
+        assertThat(api.polls).hasValue(1);
     }
 
     @Test
@@ -286,7 +365,7 @@ class JobWatcherTest {
                 .assertNext(u -> assertThat(u.isCompleted()).isTrue())
                 .verifyComplete();
 
-        assertThat(api.statusCalls).hasValue(0);
+        assertThat(api.polls).hasValue(0);
     }
 
     @Test
@@ -309,7 +388,7 @@ class JobWatcherTest {
         Flux<JobUpdate> updates = watch(api, FIXED);
 
         assertThat(updates).isNotNull();
-        assertThat(api.statusCalls).hasValue(0);
+        assertThat(api.polls).hasValue(0);
     }
 
     @Test
@@ -320,6 +399,6 @@ class JobWatcherTest {
         StepVerifier.create(updates).expectNextCount(1).verifyComplete();
         StepVerifier.create(updates).expectNextCount(1).verifyComplete();
 
-        assertThat(api.statusCalls).hasValue(2);
+        assertThat(api.polls).hasValue(2);
     }
 }

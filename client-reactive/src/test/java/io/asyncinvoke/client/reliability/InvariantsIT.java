@@ -100,7 +100,7 @@ class InvariantsIT {
             AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).responseTimeout(Duration.ofSeconds(30))
                     .buildAsyncClient();
             String id = await(client.submit(image("stuck"))).value().getRequestId();
-            sim.inject(Fault.hang().on(Endpoint.STATUS));
+            sim.inject(Fault.hang().on(Endpoint.GET));
 
             long start = System.nanoTime();
             WatchResult watch = awaitWatch(client.watch(id, Harness.POLLING.withTimeout(Duration.ofSeconds(1))));
@@ -191,7 +191,7 @@ class InvariantsIT {
             AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).httpClient(HttpClient.create(provider))
                     .responseTimeout(Duration.ofSeconds(30)).buildAsyncClient();
             String id = await(client.submit(image("hung"))).value().getRequestId();
-            sim.inject(Fault.hang().on(Endpoint.STATUS));
+            sim.inject(Fault.hang().on(Endpoint.GET));
 
             Disposable watch = client.watch(id).subscribe();
             eventually("the poll is in flight", Duration.ofSeconds(10), () -> sim.journal().pollsFor(id).size() == 1);

@@ -79,7 +79,7 @@ class SecretsIT {
                     HttpClient.create().wiretap("app.wire", LogLevel.INFO, AdvancedByteBufFormat.TEXTUAL));
             for (HttpClient http : wiretapped) {
                 AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).httpClient(http).buildAsyncClient();
-                sim.inject(Fault.status(503).on(Endpoint.STATUS).times(1));
+                sim.inject(Fault.status(503).on(Endpoint.GET).times(1));
 
                 assertThat(awaitWatch(client.submitAndWatch(image("logged"))).error).isNull();
                 assertThat(await(client.status("no-such-job")).error).isInstanceOf(AsyncInvokeException.class);
