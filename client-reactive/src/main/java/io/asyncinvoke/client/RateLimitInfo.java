@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The rate-limit state a response reported: the {@code ratelimit-limit},
- * {@code ratelimit-remaining} and {@code ratelimit-reset} headers, and {@code Retry-After} when
- * present. Any part may be absent ({@code null}).
+ * The rate-limit state a response reported. The service is documented with two header families
+ * for its request quota, both read: {@code ratelimit-limit}, {@code ratelimit-remaining},
+ * {@code ratelimit-reset} (its OpenAPI) and {@code x-ratelimit-limit-requests},
+ * {@code x-ratelimit-remaining-requests}, {@code x-ratelimit-reset-requests} (its quota
+ * documentation); when both are present, the tighter one is reported. {@code Retry-After} when
+ * present. The token quotas of token-metered models ({@code x-ratelimit-*-tokens-per-minute},
+ * {@code -tokens-per-day}) are reported too, but the client does not act on them. Any part may be
+ * absent ({@code null}).
  */
 public final class RateLimitInfo {
 
@@ -17,25 +22,40 @@ public final class RateLimitInfo {
     private final Integer remaining;
     private final Instant reset;
     private final Duration retryAfter;
+    private final TokenQuota tokensPerMinute;
+    private final TokenQuota tokensPerDay;
 
     RateLimitInfo(Integer limit, Integer remaining, Instant reset, Duration retryAfter) {
+        this(limit, remaining, reset, retryAfter, null, null);
+    }
+
+    RateLimitInfo(Integer limit, Integer remaining, Instant reset, Duration retryAfter, TokenQuota tokensPerMinute,
+                  TokenQuota tokensPerDay) {
         this.limit = limit;
         this.remaining = remaining;
         this.reset = reset;
         this.retryAfter = retryAfter;
+        this.tokensPerMinute = tokensPerMinute;
+        this.tokensPerDay = tokensPerDay;
     }
 
-    /** The number of requests allowed in the window ({@code ratelimit-limit}), or {@code null}. */
+    /**
+     * The number of requests allowed in the window ({@code ratelimit-limit} or
+     * {@code x-ratelimit-limit-requests}, the lower when both came), or {@code null}.
+     */
     public Integer limit() {
         return limit;
     }
 
-    /** The requests left in the window ({@code ratelimit-remaining}), or {@code null}. */
+    /** The requests left ({@code ratelimit-remaining} or {@code x-ratelimit-remaining-requests}), or {@code null}. */
     public Integer remaining() {
         return remaining;
     }
 
-    /** When the window frees a request ({@code ratelimit-reset}), or {@code null}. */
+    /**
+     * When the window frees a request ({@code ratelimit-reset}, or {@code x-ratelimit-reset-requests},
+     * whose {@code 0} means capacity is available now), or {@code null}.
+     */
     public Instant reset() {
         return reset;
     }
@@ -45,7 +65,17 @@ public final class RateLimitInfo {
         return retryAfter;
     }
 
-    /** Whether no header was present at all. */
+    /** The token-per-minute quota of a token-metered model ({@code x-ratelimit-*-tokens-per-minute}), or {@code null}. */
+    public TokenQuota tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    /** The token-per-day quota of a token-metered model ({@code x-ratelimit-*-tokens-per-day}), or {@code null}. */
+    public TokenQuota tokensPerDay() {
+        return tokensPerDay;
+    }
+
+    /** Whether no request-quota header nor {@code Retry-After} was present (token quotas aside). */
     public boolean isEmpty() {
         return limit == null && remaining == null && reset == null && retryAfter == null;
     }
@@ -76,17 +106,64 @@ public final class RateLimitInfo {
         }
         RateLimitInfo other = (RateLimitInfo) o;
         return Objects.equals(limit, other.limit) && Objects.equals(remaining, other.remaining)
-                && Objects.equals(reset, other.reset) && Objects.equals(retryAfter, other.retryAfter);
+                && Objects.equals(reset, other.reset) && Objects.equals(retryAfter, other.retryAfter)
+                && Objects.equals(tokensPerMinute, other.tokensPerMinute) && Objects.equals(tokensPerDay, other.tokensPerDay);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(limit, remaining, reset, retryAfter);
+        return Objects.hash(limit, remaining, reset, retryAfter, tokensPerMinute, tokensPerDay);
     }
 
     @Override
     public String toString() {
         return "RateLimitInfo{limit=" + limit + ", remaining=" + remaining + ", reset=" + reset
-                + ", retryAfter=" + retryAfter + '}';
+                + ", retryAfter=" + retryAfter
+                + (tokensPerMinute == null ? "" : ", tokensPerMinute=" + tokensPerMinute)
+                + (tokensPerDay == null ? "" : ", tokensPerDay=" + tokensPerDay) + '}';
+    }
+
+    /** A token quota as the service reported it: capacity, what is left, when it refills. Parts may be {@code null}. */
+    public static final class TokenQuota {
+        private final Long limit;
+        private final Long remaining;
+        private final Instant reset;
+
+        TokenQuota(Long limit, Long remaining, Instant reset) {
+            this.limit = limit;
+            this.remaining = remaining;
+            this.reset = reset;
+        }
+
+        /** The bucket's capacity in tokens, or {@code null}. */
+        public Long limit() {
+            return limit;
+        }
+
+        /** The tokens left after the request, or {@code null}. */
+        public Long remaining() {
+            return remaining;
+        }
+
+        /** When enough tokens are projected again, or {@code null}. */
+        public Instant reset() {
+            return reset;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenQuota && Objects.equals(limit, ((TokenQuota) o).limit)
+                    && Objects.equals(remaining, ((TokenQuota) o).remaining) && Objects.equals(reset, ((TokenQuota) o).reset);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(limit, remaining, reset);
+        }
+
+        @Override
+        public String toString() {
+            return "TokenQuota{limit=" + limit + ", remaining=" + remaining + ", reset=" + reset + '}';
+        }
     }
 }

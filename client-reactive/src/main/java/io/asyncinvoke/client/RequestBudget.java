@@ -30,8 +30,8 @@ final class RequestBudget {
     static final RequestBudget UNLIMITED = new RequestBudget(RequestBudgetOptions.disabled(), AsyncInvokeListener.NONE,
             Schedulers::parallel);
 
-    /** How long to hold everything after a 429 that said nothing about when to come back. */
-    private static final long BARE_429_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The shortest hold after a 429, also when it said nothing (or "0") about when to come back. */
+    private static final long MIN_429_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Bucket[] buckets;
     private final AsyncInvokeListener listener;
@@ -91,7 +91,11 @@ final class RequestBudget {
                 // Another process may share the key: never believe we have more than the service says.
                 shortest.tokens = Math.min(shortest.tokens, Math.max(0, info.remaining()));
             }
-            long holdNanos = wait != null ? wait.toNanos() : statusCode == 429 ? BARE_429_HOLD_NANOS : 0;
+            long holdNanos = wait != null ? wait.toNanos() : 0;
+            if (statusCode == 429) {
+                // the vendor's advice: wait at least a second after a rejection, even when its reset says 0
+                holdNanos = Math.max(holdNanos, MIN_429_HOLD_NANOS);
+            }
             if (holdNanos > 0) {
                 holdUntilNanos = Math.max(holdUntilNanos, now + holdNanos);
                 // The service frees its window gradually: one request at the end of the hold, then the rate.

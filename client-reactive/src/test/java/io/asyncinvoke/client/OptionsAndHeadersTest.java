@@ -122,6 +122,65 @@ class OptionsAndHeadersTest {
     }
 
     @Test
+    void theInferenceQuotaFamilyIsReadLikeTheOther() {
+        RateLimitInfo info = RateLimits.parse(headers("X-RateLimit-Limit-Requests", "60",
+                "x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "1769109619"), 0);
+
+        assertThat(info.limit()).isEqualTo(60);
+        assertThat(info.remaining()).isZero();
+        assertThat(info.reset()).isEqualTo(Instant.ofEpochSecond(1769109619L));
+        assertThat(info.isEmpty()).isFalse();
+    }
+
+    @Test
+    void aZeroQuotaResetMeansCapacityNowAndNoWaitWhileRequestsRemain() {
+        RateLimitInfo info = RateLimits.parse(headers("x-ratelimit-limit-requests", "60",
+                "x-ratelimit-remaining-requests", "59", "x-ratelimit-reset-requests", "0"), 5_000);
+
+        assertThat(info.reset()).isEqualTo(Instant.ofEpochMilli(5_000));
+        assertThat(info.serverRequestedDelay(5_000)).isNull();
+    }
+
+    @Test
+    void whenBothFamiliesCameTheTighterOneIsBelieved() {
+        RateLimitInfo info = RateLimits.parse(headers("ratelimit-limit", "250", "ratelimit-remaining", "200",
+                "ratelimit-reset", "1769109000", "x-ratelimit-limit-requests", "60",
+                "x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "1769109619"), 0);
+        assertThat(info.limit()).isEqualTo(60);
+        assertThat(info.remaining()).isZero();
+        assertThat(info.reset()).as("the reset of the family that binds").isEqualTo(Instant.ofEpochSecond(1769109619L));
+
+        RateLimitInfo other = RateLimits.parse(headers("ratelimit-remaining", "0", "ratelimit-reset", "1769109700",
+                "x-ratelimit-remaining-requests", "5", "x-ratelimit-reset-requests", "0"), 0);
+        assertThat(other.remaining()).isZero();
+        assertThat(other.reset()).isEqualTo(Instant.ofEpochSecond(1769109700L));
+    }
+
+    @Test
+    void tokenQuotasAreReportedButDoNotMakeAnAnswerRateLimited() {
+        RateLimitInfo info = RateLimits.parse(headers("x-ratelimit-limit-tokens-per-minute", "100000",
+                "x-ratelimit-remaining-tokens-per-minute", "0", "x-ratelimit-reset-tokens-per-minute", "1769109619",
+                "x-ratelimit-limit-tokens-per-day", "5000000", "x-ratelimit-remaining-tokens-per-day", "4000000"), 0);
+
+        assertThat(info.tokensPerMinute().limit()).isEqualTo(100_000L);
+        assertThat(info.tokensPerMinute().remaining()).isZero();
+        assertThat(info.tokensPerMinute().reset()).isEqualTo(Instant.ofEpochSecond(1769109619L));
+        assertThat(info.tokensPerDay().limit()).isEqualTo(5_000_000L);
+        assertThat(info.tokensPerDay().reset()).isNull();
+        assertThat(info.isEmpty()).as("only request quotas and Retry-After drive the client").isTrue();
+        assertThat(info.serverRequestedDelay(0)).isNull();
+        assertThat(info.toString()).contains("tokensPerMinute");
+    }
+
+    @Test
+    void headersThatOnlyLookAlikeAreIgnored() {
+        RateLimitInfo info = RateLimits.parse(headers("x-ratelimit-limit", "5", "x-ratelimit-limit-requestsx", "5",
+                "ratelimit-limits", "5", "x-ratelimit-reset-tokens", "9", "retry-afterwards", "3"), 0);
+
+        assertThat(info).isEqualTo(RateLimitInfo.NONE);
+    }
+
+    @Test
     void pathSegmentsEscapeEverythingButUnreservedCharacters() {
         assertThat(Inputs.pathSegment("6590784a-ce47-4556-9ff4-53baff2693fb")).isEqualTo("6590784a-ce47-4556-9ff4-53baff2693fb");
         assertThat(Inputs.pathSegment("a.b_c~d")).isEqualTo("a.b_c~d");

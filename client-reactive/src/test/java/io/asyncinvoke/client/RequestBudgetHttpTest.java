@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 /** The request budget and the service's rate-limit answers, over real HTTP and the real clock. */
@@ -58,14 +60,15 @@ class RequestBudgetHttpTest {
         assertThat(waits.get(0)).isGreaterThan(Duration.ofMillis(500));
     }
 
-    @Test
-    void noRequestRemainingWaitsForTheResetOnTheWallClock() {
+    @ParameterizedTest
+    @ValueSource(strings = {"ratelimit-%s", "x-ratelimit-%s-requests"})
+    void noRequestRemainingWaitsForTheResetOnTheWallClock(String family) {
         AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.defaults()).buildAsyncClient();
         long resetEpochSeconds = System.currentTimeMillis() / 1000 + 1;
         server.reply(Reply.json(202, HttpClientTest.job("QUEUED"))
-                        .withHeader("ratelimit-limit", "250").withHeader("ratelimit-remaining", "0")
-                        .withHeader("ratelimit-reset", String.valueOf(resetEpochSeconds)),
-                Reply.json(200, HttpClientTest.status("COMPLETED")),
+                        .withHeader(String.format(family, "limit"), "250")
+                        .withHeader(String.format(family, "remaining"), "0")
+                        .withHeader(String.format(family, "reset"), String.valueOf(resetEpochSeconds)),
                 Reply.json(200, HttpClientTest.job("COMPLETED")));
         long start = System.nanoTime();
 
@@ -96,5 +99,22 @@ class RequestBudgetHttpTest {
 
         assertThat(System.nanoTime() - start).isGreaterThan(Duration.ofMillis(950).toNanos());
         assertThat(server.count("GET")).isEqualTo(3);
+    }
+
+    @Test
+    void aTooManyRequestsAnswerWhoseQuotaResetSaysZeroStillHoldsASecond() {
+        AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.defaults()).buildAsyncClient();
+        server.reply(Reply.json(429, HttpClientTest.error("too_many_requests", "slow down"))
+                        .withHeader("x-ratelimit-remaining-requests", "0").withHeader("x-ratelimit-reset-requests", "0"),
+                Reply.json(200, HttpClientTest.status("QUEUED")));
+        long start = System.nanoTime();
+
+        StepVerifier.create(client.status(HttpClientTest.ID))
+                .assertNext(s -> assertThat(s.getStatus()).isEqualTo(JobState.QUEUED))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+
+        assertThat(System.nanoTime() - start).as("a 0 after a rejection is no safe wait time")
+                .isGreaterThan(Duration.ofMillis(950).toNanos());
     }
 }
