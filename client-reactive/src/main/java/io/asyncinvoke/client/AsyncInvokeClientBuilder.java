@@ -36,6 +36,9 @@ public final class AsyncInvokeClientBuilder {
     /** The environment variable the API key is read from when none is given. */
     public static final String API_KEY_ENV = "MODEL_ACCESS_KEY";
 
+    /** Real keys are far longer; a shorter value is a mistake, and redacting it would mangle unrelated text. */
+    static final int MIN_API_KEY_LENGTH = 8;
+
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -66,7 +69,12 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
-    /** The model access key ({@code sk-do-...}). Without one, {@value #API_KEY_ENV} is read. */
+    /**
+     * The bearer token: a model access key or a DigitalOcean personal access token, whatever its
+     * prefix. Without one, {@value #API_KEY_ENV} is read. A value that cannot be a real key (shorter
+     * than {@value #MIN_API_KEY_LENGTH} characters, or with whitespace or control characters) is
+     * refused when the client is built, before any request.
+     */
     public AsyncInvokeClientBuilder apiKey(String apiKey) {
         this.apiKey = apiKey;
         return this;
@@ -193,10 +201,15 @@ public final class AsyncInvokeClientBuilder {
         String key = apiKey != null ? apiKey : environment.apply(API_KEY_ENV);
         if (key == null || key.isBlank()) {
             throw new IllegalStateException("No API key: call apiKey(...) or set the " + API_KEY_ENV
-                    + " environment variable to a model access key (sk-do-...)");
+                    + " environment variable to a model access key or personal access token");
         }
-        if (key.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+        if (key.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == 0x85
+                || c == 0xa0 || c == 0x2007 || c == 0x202f)) {
             throw new IllegalArgumentException("The API key must not contain whitespace or control characters");
+        }
+        if (key.length() < MIN_API_KEY_LENGTH) {
+            throw new IllegalArgumentException("The API key has " + key.length() + " character(s): too short to be a"
+                    + " model access key or personal access token (at least " + MIN_API_KEY_LENGTH + ")");
         }
         return key;
     }
@@ -218,10 +231,10 @@ public final class AsyncInvokeClientBuilder {
         final String basePath;
         final String display;
 
-        private Endpoint(String origin, String basePath) {
+        private Endpoint(String origin, String basePath, String display) {
             this.origin = origin;
             this.basePath = basePath;
-            this.display = origin + basePath;
+            this.display = display;
         }
 
         static Endpoint parse(String endpoint, boolean allowInsecureHttp) {
@@ -245,12 +258,18 @@ public final class AsyncInvokeClientBuilder {
                 throw new IllegalArgumentException("endpoint " + endpoint + " is plain http on a non-loopback host: the API"
                         + " key would travel in clear. Use https, or allowInsecureHttp(true) if you really mean it");
             }
-            String origin = scheme + "://" + uri.getRawAuthority();
+            String authority = uri.getRawAuthority();
+            if (uri.getPort() >= 0 && uri.getPort() < 10) {
+                // Reactor Netty's string URLs take only 2 to 5 port digits (reactor-netty#4357): "host:9"
+                // would be resolved as a host name. The same port written with two digits parses right.
+                authority = authority.substring(0, authority.lastIndexOf(':') + 1) + "0" + uri.getPort();
+            }
+            String origin = scheme + "://" + authority;
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
             while (path.endsWith("/")) {
                 path = path.substring(0, path.length() - 1);
             }
-            return new Endpoint(origin, path);
+            return new Endpoint(origin, path, scheme + "://" + uri.getRawAuthority() + path);
         }
 
         static boolean isLoopback(String host) {

@@ -91,12 +91,12 @@ final class MediaDownloader {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(directory, "directory");
         return Mono.defer(() -> {
-            String url = requireHttpUrl(file.url());
+            URI url = requireHttpUrl(file.url());
             return retries.apply(Operation.DOWNLOAD, Mono.defer(() -> new Attempt(file, url, directory).run()));
         });
     }
 
-    static String requireHttpUrl(String url) {
+    static URI requireHttpUrl(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -108,18 +108,19 @@ final class MediaDownloader {
             throw new IllegalArgumentException("only http and https URLs can be downloaded, not "
                     + MediaFile.withoutQuery(url));
         }
-        return uri.toString();
+        return uri;
     }
 
     /** One HTTP attempt, and the part file it writes to. */
     private final class Attempt {
         final MediaFile file;
-        final String url;
+        /** A URI, not a string: Reactor Netty's string URLs misread one-digit ports (reactor-netty#4357). */
+        final URI url;
         final Path directory;
         final String requestId;
         final long startNanos = System.nanoTime();
 
-        Attempt(MediaFile file, String url, Path directory) {
+        Attempt(MediaFile file, URI url, Path directory) {
             this.file = file;
             this.url = url;
             this.directory = directory;
@@ -198,8 +199,8 @@ final class MediaDownloader {
 
         /** {@code text} without the URL's query string, should a network library have quoted it. */
         private String withoutSignature(String text) {
-            int query = url.indexOf('?');
-            return query < 0 || query == url.length() - 1 ? text : text.replace(url.substring(query + 1), "\u2026");
+            String query = url.getRawQuery();
+            return query == null || query.isEmpty() ? text : text.replace(query, "\u2026");
         }
     }
 

@@ -338,7 +338,6 @@ class HttpClientTest {
     @Test
     void unknownStatusAndUnknownFieldsDoNotBreakAWatch() {
         server.reply(Reply.json(200, "{\"request_id\":\"" + ID + "\",\"status\":\"CANCELLING\",\"priority\":3}"),
-                Reply.json(200, status("COMPLETED")),
                 Reply.json(200, job("COMPLETED").replace("{\"request_id\"", "{\"region\":{\"name\":\"nyc\"},\"request_id\"")));
 
         StepVerifier.create(client.watch(ID))
@@ -364,11 +363,11 @@ class HttpClientTest {
                 "..%2F..%2Fadmin", "..%252F..%252Fadmin");
         server.otherwise(r -> Reply.json(404, error("not_found", "no such job")));
 
-        expected.forEach((id, escaped) -> StepVerifier.create(client.status(id))
+        expected.forEach((id, escaped) -> StepVerifier.create(client.get(id))
                 .expectError(NotFoundException.class).verify());
 
         assertThat(server.requests).extracting(r -> r.uri).containsExactlyInAnyOrderElementsOf(
-                expected.values().stream().map(e -> "/v1/async-invoke/" + e + "/status").toList());
+                expected.values().stream().map(e -> "/v1/async-invoke/" + e).toList());
     }
 
     @Test
@@ -420,9 +419,8 @@ class HttpClientTest {
     @Test
     void submitAndWatchStreamsEachChangeThenTheCompletedJob() {
         server.reply(Reply.json(202, job("QUEUED")),
-                Reply.json(200, status("QUEUED")), Reply.json(200, status("IN_PROGRESS")),
-                Reply.json(200, status("IN_PROGRESS")), Reply.json(200, status("COMPLETED")),
-                Reply.json(200, job("COMPLETED")));
+                Reply.json(200, job("QUEUED")), Reply.json(200, job("IN_PROGRESS")),
+                Reply.json(200, job("IN_PROGRESS")), Reply.json(200, job("COMPLETED")));
 
         StepVerifier.create(client.submitAndWatch(image()))
                 .assertNext(u -> assertThat(u.job()).hasValueSatisfying(j -> assertThat(j.getStatus()).isEqualTo(JobState.QUEUED)))
@@ -431,12 +429,15 @@ class HttpClientTest {
                 .verifyComplete();
 
         assertThat(server.count("POST")).isEqualTo(1);
-        assertThat(server.requests).extracting(r -> r.uri).endsWith("/v1/async-invoke/" + ID);
+        assertThat(server.requests).as("every poll reads the whole job; the last one is the result")
+                .extracting(r -> r.method + " " + r.uri).containsExactly("POST /v1/async-invoke",
+                        "GET /v1/async-invoke/" + ID, "GET /v1/async-invoke/" + ID, "GET /v1/async-invoke/" + ID,
+                        "GET /v1/async-invoke/" + ID);
     }
 
     @Test
     void invokeReturnsTheCompletedJob() {
-        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, status("COMPLETED")), Reply.json(200, job("COMPLETED")));
+        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, job("COMPLETED")));
 
         StepVerifier.create(client.invoke(image()))
                 .assertNext(job -> assertThat(job.getStatus()).isEqualTo(JobState.COMPLETED))
@@ -445,7 +446,7 @@ class HttpClientTest {
 
     @Test
     void invokeOfAFailedJobErrorsWithTheRequestIdAndServerMessage() {
-        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, status("FAILED")), Reply.json(200, job("FAILED")));
+        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, job("FAILED")));
 
         StepVerifier.create(client.invoke(image()))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(JobFailedException.class, e -> {
@@ -459,7 +460,7 @@ class HttpClientTest {
 
     @Test
     void aKeyRevokedDuringAWatchEndsItWithAnAuthenticationError() {
-        server.reply(Reply.json(200, status("IN_PROGRESS")))
+        server.reply(Reply.json(200, job("IN_PROGRESS")))
                 .otherwise(r -> Reply.json(401, error("unauthorized", "Unable to authenticate you.")));
 
         StepVerifier.create(client.watch(ID))
@@ -506,6 +507,43 @@ class HttpClientTest {
     }
 
     @Test
+    void anyBearerTokenThatCouldBeRealIsAcceptedWhateverItsPrefix() {
+        server.otherwise(r -> Reply.json(200, status("QUEUED")));
+        for (String key : new String[] {"dop_v1_" + "0123456789abcdef".repeat(4), "sk-do-" + "x".repeat(40), "8chars!!"}) {
+            builder().apiKey(key).buildAsyncClient().get(ID).onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .block();
+            assertThat(server.requests.get(server.requests.size() - 1).headers).containsEntry("authorization", "Bearer " + key);
+        }
+    }
+
+    @Test
+    void keysThatCannotBeRealAreRefusedBeforeAnyRequestWithoutEchoingThem() {
+        for (String bad : new String[] {"k", "sk-do-a", "sk-do-abc def", "sk-do-abc\tdef", "sk-do-abc\u00a0def",
+                "sk-do-abcdef\n", "sk-do-\u0000abcdef"}) {
+            assertThatThrownBy(() -> builder().apiKey(bad).buildAsyncClient()).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(bad.length() > 2 ? bad.strip() : "[key]"));
+        }
+        assertThatThrownBy(() -> builder().apiKey("   ").buildAsyncClient()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> builder().apiKey("k").buildAsyncClient()).hasMessageContaining("too short");
+        assertThat(server.requests).isEmpty();
+    }
+
+    @Test
+    void aOneDigitPortIsAPortNotPartOfTheHostName() {
+        AsyncInvokeAsyncClient onPort9 = builder().endpoint("http://127.0.0.1:9").retryOptions(RetryOptions.none())
+                .buildAsyncClient();
+
+        Throwable error = onPort9.get(ID).materialize().block(Duration.ofSeconds(20)).getThrowable();
+
+        assertThat(error).isInstanceOfSatisfying(TransportException.class, e -> {
+            assertThat(e.requestSent()).as("refused, not resolved as a host name").isFalse();
+            assertThat(e.getMessage()).doesNotContain("resolve").contains("127.0.0.1");
+        });
+        assertThat(onPort9.toString()).contains("http://127.0.0.1:9").doesNotContain(":09");
+    }
+
+    @Test
     void plainHttpIsRefusedOffLoopbackUnlessAllowed() {
         assertThatThrownBy(() -> new AsyncInvokeClientBuilder().apiKey(KEY).endpoint("http://inference.example.com")
                 .buildAsyncClient()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
@@ -545,8 +583,8 @@ class HttpClientTest {
     void theBlockingClientDelegates() {
         server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, status("IN_PROGRESS")),
                 Reply.json(200, job("IN_PROGRESS")),
-                Reply.json(200, status("IN_PROGRESS")), Reply.json(200, status("COMPLETED")), Reply.json(200, job("COMPLETED")),
-                Reply.json(202, job("QUEUED")), Reply.json(200, status("COMPLETED")), Reply.json(200, job("COMPLETED")));
+                Reply.json(200, job("IN_PROGRESS")), Reply.json(200, job("COMPLETED")),
+                Reply.json(202, job("QUEUED")), Reply.json(200, job("COMPLETED")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThat(blocking.submit(image()).getStatus()).isEqualTo(JobState.QUEUED);
@@ -562,7 +600,7 @@ class HttpClientTest {
     @Test
     void theBlockingClientThrowsTheTypedErrors() {
         server.reply(Reply.json(404, error("not_found", "no such job")),
-                Reply.json(202, job("QUEUED")), Reply.json(200, status("FAILED")), Reply.json(200, job("FAILED")));
+                Reply.json(202, job("QUEUED")), Reply.json(200, job("FAILED")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThatThrownBy(() -> blocking.get(ID)).isInstanceOf(NotFoundException.class);
@@ -571,7 +609,7 @@ class HttpClientTest {
 
     @Test
     void theBlockingInvokeTimesOutWithTheRequestIdToResume() {
-        server.reply(Reply.json(202, job("QUEUED"))).otherwise(r -> Reply.json(200, status("IN_PROGRESS")));
+        server.reply(Reply.json(202, job("QUEUED"))).otherwise(r -> Reply.json(200, job("IN_PROGRESS")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThatThrownBy(() -> blocking.invoke(image(), Duration.ofMillis(300)))
