@@ -45,7 +45,7 @@ public final class RuntimeGuards implements BeforeAllCallback, AfterEachCallback
         checkNoLeaks(context.getDisplayName());
     }
 
-    /** Before a test class: the detectors are on. (jqwik properties call these directly; they ignore Jupiter extensions.) */
+    /** Before a test class: the detectors are on. */
     static void checkEnvironment() {
         assertThat(ResourceLeakDetector.getLevel())
                 .as("run the reliability suite through failsafe (mvn verify), which sets -Dio.netty.leakDetection.level=paranoid")
@@ -56,7 +56,7 @@ public final class RuntimeGuards implements BeforeAllCallback, AfterEachCallback
         BlockingCalls.drain();
     }
 
-    /** After each test: no blocking call was recorded. */
+    /** After each test (and each case of {@code RandomResponsesIT}): no blocking call was recorded. */
     static void checkNoBlockingCalls(String what) {
         List<String> calls = BlockingCalls.drain();
         assertThat(calls).as("blocking calls on non-blocking threads during %s", what).isEmpty();
