@@ -12,14 +12,14 @@ import java.util.Random;
 import reactor.core.publisher.Flux;
 
 /**
- * P1: client CPU per status poll and end-to-end jobs per second, this library against (a) raw
+ * P1: client CPU per poll and end-to-end jobs per second, this library against (a) raw
  * Reactor Netty + Jackson and (b) openapi-generator's webclient client, in one run.
  *
  * <p>The simulator runs in a child JVM ({@link ExternalSimulator}), so the process CPU time
  * measured here is the client's. Its jobs take 1 ms (queued) and nothing else: zero service
- * latency, yet every job needs its status poll. Each contender polls with the same fixed 2 ms
+ * latency, yet every job needs a poll. Each contender polls with the same fixed 2 ms
  * schedule, keeps the same number of operations in flight, and does the same requests (submit,
- * status until terminal, one GET), each on a connection pool of its own. Each round runs the
+ * then {@code GET /v1/async-invoke/{id}} until it shows the end), each on a connection pool of its own. Each round runs the
  * contenders in a new order so that machine noise spreads over all of them, and each measured
  * block starts after a full GC, so that none pays for the garbage of the one before; medians and
  * [min-max] over the measured rounds are printed, and the ratios of contenders measured in the
@@ -76,7 +76,7 @@ public final class ClientOverheadBenchmark {
                 Map<Long, Long> threads0 = Stats.threadCpuNanos();
                 long cpu0 = Stats.processCpuNanos();
                 long wall0 = System.nanoTime();
-                Flux.range(0, polls).flatMap(i -> c.status(ids.get(i % ids.size())), CONCURRENCY)
+                Flux.range(0, polls).flatMap(i -> c.poll(ids.get(i % ids.size())), CONCURRENCY)
                         .blockLast(Duration.ofMinutes(5));
                 long pollCpu = Stats.processCpuNanos() - cpu0;
                 long pollWall = System.nanoTime() - wall0;

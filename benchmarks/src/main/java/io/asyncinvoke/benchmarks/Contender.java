@@ -14,7 +14,6 @@ import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
-import io.asyncinvoke.model.JobStatus;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +25,8 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * One way of talking to the service, for the side-by-side benchmarks: this library, the raw
  * Reactor Netty floor (a), and openapi-generator's webclient client (b). Each does the same
- * requests: a status poll is one GET parsed into a model; a job is a submit, status polls every
- * {@code pollEvery} until the job ends, then one GET of the whole job.
+ * requests: a poll is one {@code GET /v1/async-invoke/{id}} parsed into the job model; a job is a
+ * submit, then polls every {@code pollEvery} until one shows the end, which is the result.
  */
 interface Contender {
 
@@ -35,10 +34,10 @@ interface Contender {
 
     String name();
 
-    /** One {@code GET /v1/async-invoke/{id}/status}, parsed. */
-    Mono<?> status(String requestId);
+    /** One poll: {@code GET /v1/async-invoke/{id}}, parsed. */
+    Mono<?> poll(String requestId);
 
-    /** Submit, poll until terminal, read the whole job. */
+    /** Submit, then poll until the job ends. */
     Mono<?> job(String prompt);
 
     /** This library, with a fixed schedule polling every {@code pollEvery}. */
@@ -56,8 +55,8 @@ interface Contender {
             }
 
             @Override
-            public Mono<?> status(String requestId) {
-                return client.status(requestId);
+            public Mono<?> poll(String requestId) {
+                return client.get(requestId);
             }
 
             @Override
@@ -93,7 +92,6 @@ interface Contender {
 
     private static Contender raw(String name, HttpClient base, String baseUrl, String key, Duration pollEvery) {
         ObjectMapper mapper = AsyncInvokeJson.newObjectMapper();
-        ObjectReader statusReader = mapper.readerFor(JobStatus.class);
         ObjectReader jobReader = mapper.readerFor(Job.class);
         ObjectWriter requestWriter = mapper.writerFor(AsyncInvokeRequest.class);
         HttpClient http = base.baseUrl(baseUrl)
@@ -106,13 +104,7 @@ interface Contender {
             }
 
             @Override
-            public Mono<JobStatus> status(String requestId) {
-                return http.get().uri("/v1/async-invoke/" + requestId + "/status")
-                        .responseSingle((response, body) -> body.asByteArray()
-                                .map(bytes -> read(statusReader, response.status().code(), bytes)));
-            }
-
-            private Mono<Job> get(String requestId) {
+            public Mono<Job> poll(String requestId) {
                 return http.get().uri("/v1/async-invoke/" + requestId)
                         .responseSingle((response, body) -> body.asByteArray()
                                 .map(bytes -> read(jobReader, response.status().code(), bytes)));
@@ -129,10 +121,9 @@ interface Contender {
                                 })
                                 .responseSingle((response, body) -> body.asByteArray()
                                         .map(b -> this.<Job>readAs(jobReader, response.status().code(), b))))
-                        .flatMap(submitted -> Mono.defer(() -> status(submitted.getRequestId()))
+                        .flatMap(submitted -> Mono.defer(() -> poll(submitted.getRequestId()))
                                 .filter(s -> s.getStatus() == JobState.COMPLETED || s.getStatus() == JobState.FAILED)
-                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery))
-                                .then(Mono.defer(() -> get(submitted.getRequestId()))));
+                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery)));
             }
 
             private <T> T readAs(ObjectReader reader, int status, byte[] bytes) {
@@ -165,8 +156,8 @@ interface Contender {
             }
 
             @Override
-            public Mono<?> status(String requestId) {
-                return api.getAsyncInvokeStatus(requestId);
+            public Mono<?> poll(String requestId) {
+                return api.getAsyncInvoke(requestId);
             }
 
             @Override
@@ -175,11 +166,10 @@ interface Contender {
                         new io.asyncinvoke.benchmarks.generated.model.AsyncInvokeRequest().modelId(MODEL)
                                 .input(new io.asyncinvoke.benchmarks.generated.model.ModelInput().prompt(prompt));
                 return api.submitAsyncInvoke(request)
-                        .flatMap(submitted -> Mono.defer(() -> api.getAsyncInvokeStatus(submitted.getRequestId()))
+                        .flatMap(submitted -> Mono.defer(() -> api.getAsyncInvoke(submitted.getRequestId()))
                                 .filter(s -> s.getStatus() == io.asyncinvoke.benchmarks.generated.model.JobState.COMPLETED
                                         || s.getStatus() == io.asyncinvoke.benchmarks.generated.model.JobState.FAILED)
-                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery))
-                                .then(Mono.defer(() -> api.getAsyncInvoke(submitted.getRequestId()))));
+                                .repeatWhenEmpty(ticks -> ticks.delayElements(pollEvery)));
             }
         };
     }

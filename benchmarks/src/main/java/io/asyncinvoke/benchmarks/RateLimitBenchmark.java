@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
  * budget, not the schedule, paces polling here. Figures in real time are the scaled ones × scale.
  *
  * <p>Every job is submitted and watched at once ({@code submitAndWatch}); counted per job from the
- * simulator's journal: status polls, and the lag from the server's {@code completed_at} to the
+ * simulator's journal: polls, and the lag from the server's {@code completed_at} to the
  * watch's terminal element. The same run without a budget shows what the budget prevents.
  *
  * <p>{@code java -cp benchmarks.jar io.asyncinvoke.benchmarks.RateLimitBenchmark [jobs] [scale] [withBaseline]}
@@ -131,7 +131,7 @@ public final class RateLimitBenchmark {
             result.requests = sim.journal().count(Endpoint.ANY);
             result.budgetWaits = waits.get();
             Map<String, Integer> polls = new HashMap<>();
-            for (RecordedRequest r : sim.journal().requests(Endpoint.STATUS)) {
+            for (RecordedRequest r : sim.journal().requests(Endpoint.GET)) {
                 polls.merge(r.requestId(), 1, Integer::sum);
             }
             result.pollsPerJob = Stats.sorted(detected.keySet().stream()
@@ -153,7 +153,7 @@ public final class RateLimitBenchmark {
                         + "%.1f s (x%d = %.0f s real time), %d budget waits%n", name, r.jobs, r.completed, r.failed,
                 r.errors, r.tooManyRequests, r.requests, r.wallSeconds, scale, r.wallSeconds * scale, r.budgetWaits);
         if (r.pollsPerJob.length > 0) {
-            System.out.printf(Locale.ROOT, "  status polls per job: min %.0f, median %.0f, p95 %.0f, max %.0f%n",
+            System.out.printf(Locale.ROOT, "  polls per job: min %.0f, median %.0f, p95 %.0f, max %.0f%n",
                     r.pollsPerJob[0], Stats.percentile(r.pollsPerJob, 0.5), Stats.percentile(r.pollsPerJob, 0.95),
                     r.pollsPerJob[r.pollsPerJob.length - 1]);
         }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Flux;
 
 /**
- * P1 under JMH: status polls and whole jobs per second for each contender against the simulator
+ * P1 under JMH: polls ({@code GET /v1/async-invoke/{id}}) and whole jobs per second for each contender against the simulator
  * in a child JVM (zero service latency), {@value #IN_FLIGHT} operations in flight. With
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is the client's allocation per poll or per job.
  *
@@ -33,7 +33,7 @@ import reactor.core.publisher.Flux;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-public class StatusPollBenchmark {
+public class PollBenchmark {
 
     static final int IN_FLIGHT = 32;
 
@@ -71,8 +71,8 @@ public class StatusPollBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(IN_FLIGHT)
-    public Object statusPoll() {
-        return Flux.range(0, IN_FLIGHT).flatMap(i -> client.status(ids[i]), IN_FLIGHT).blockLast();
+    public Object poll() {
+        return Flux.range(0, IN_FLIGHT).flatMap(i -> client.poll(ids[i]), IN_FLIGHT).blockLast();
     }
 
     @Benchmark
