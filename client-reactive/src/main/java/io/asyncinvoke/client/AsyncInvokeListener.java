@@ -18,9 +18,9 @@ public interface AsyncInvokeListener {
     enum Operation {
         /** {@code POST /v1/async-invoke}. */
         SUBMIT,
-        /** {@code GET /v1/async-invoke/{request_id}/status}. */
+        /** {@code GET /v1/async-invoke/{request_id}/status}, the light status call. */
         STATUS,
-        /** {@code GET /v1/async-invoke/{request_id}}. */
+        /** {@code GET /v1/async-invoke/{request_id}}: a read of the whole job, and each poll of a watch by default. */
         GET,
         /** A download of an output file from a media host. */
         DOWNLOAD

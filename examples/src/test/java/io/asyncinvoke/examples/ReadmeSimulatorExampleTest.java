@@ -29,7 +29,7 @@ class ReadmeSimulatorExampleTest {
                     .apiKey(sim.apiKey())
                     .buildClient();
 
-            sim.inject(Fault.status(503).on(Endpoint.STATUS).times(2));   // two failed polls, retried
+            sim.inject(Fault.status(503).on(Endpoint.GET).times(2));      // two failed polls, retried
             Job job = client.invoke(InvokeRequests.image("fal-ai/flux/schnell").prompt("a cat").build(),
                     Duration.ofSeconds(30));
             List<Path> files = client.downloadAll(job, dir);

@@ -7,9 +7,9 @@ package io.asyncinvoke.simulator;
 public enum Endpoint {
     /** {@code POST /v1/async-invoke}: submit a job. */
     SUBMIT,
-    /** {@code GET /v1/async-invoke/{request_id}/status}: the light status poll. */
+    /** {@code GET /v1/async-invoke/{request_id}/status}: the light status call (documented only in a how-to guide). */
     STATUS,
-    /** {@code GET /v1/async-invoke/{request_id}}: read the whole job. */
+    /** {@code GET /v1/async-invoke/{request_id}}: read the whole job (what watches poll by default). */
     GET,
     /** {@code GET /media/...} on the media listener: an output file. */
     MEDIA,

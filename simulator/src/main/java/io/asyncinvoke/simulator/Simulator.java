@@ -35,7 +35,8 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * An in-process simulator of DigitalOcean Serverless Inference async-invoke, for tests: the three
- * API calls of {@code openapi/openapi.yaml} on one loopback listener, the jobs' output files on a
+ * API calls of {@code openapi/openapi.yaml} on one loopback listener (the light status call can be
+ * left out, {@link Builder#statusEndpoint(boolean)}), the jobs' output files on a
  * second listener (a different origin), plus scripted failures, fault injection, rate limiting
  * and a journal of every request.
  *
@@ -44,7 +45,7 @@ import reactor.netty.resources.LoopResources;
  *         .queuedFor(Duration.ofMillis(50))
  *         .runningFor(Duration.ofMillis(100))
  *         .start()) {
- *     sim.inject(Fault.status(503).on(Endpoint.STATUS).times(2));
+ *     sim.inject(Fault.status(503).on(Endpoint.GET).times(2));
  *     // point the client at sim.baseUrl() with sim.apiKey() ...
  *     assertThat(sim.journal().count(Endpoint.SUBMIT)).isEqualTo(1);
  * }
