@@ -272,9 +272,46 @@ public final class AsyncInvokeClientBuilder {
             return new Endpoint(origin, path, scheme + "://" + uri.getRawAuthority() + path);
         }
 
+        /**
+         * Whether {@code host} names loopback without asking anyone: {@code localhost}, or a
+         * literal address in 127.0.0.0/8 or {@code ::1}. A host <em>name</em> that merely looks
+         * like one ({@code 127.attacker.example}, {@code 127.0.0.1.attacker.example}) resolves to
+         * whatever its owner chooses, so it is not loopback.
+         */
         static boolean isLoopback(String host) {
             String h = host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+            if (h.equals("localhost") || h.equals("localhost.")) {
+                return true;
+            }
+            if (h.startsWith("[") && h.endsWith("]")) {
+                return isLiteralIpv6Loopback(h.substring(1, h.length() - 1));
+            }
+            if (h.indexOf(':') >= 0) {
+                return isLiteralIpv6Loopback(h);
+            }
+            String[] octets = h.split("\\.", -1);
+            if (octets.length != 4 || !octets[0].equals("127")) {
+                return false;
+            }
+            for (String octet : octets) {
+                if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> c >= '0' && c <= '9')
+                        || Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean isLiteralIpv6Loopback(String address) {
+            if (address.isEmpty() || !address.chars().allMatch(c -> c == ':' || Character.digit(c, 16) >= 0)) {
+                return false;
+            }
+            try {
+                // only hex digits and colons: parsed as a literal, never looked up
+                return java.net.InetAddress.getByName(address).isLoopbackAddress();
+            } catch (java.net.UnknownHostException notAnAddress) {
+                return false;
+            }
         }
     }
 

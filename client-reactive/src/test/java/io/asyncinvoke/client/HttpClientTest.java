@@ -551,6 +551,18 @@ class HttpClientTest {
                 .allowInsecureHttp(true).buildAsyncClient()).isNotNull();
         assertThat(new AsyncInvokeClientBuilder().apiKey(KEY).endpoint("http://localhost:8080").buildAsyncClient())
                 .isNotNull();
+        for (String loopback : new String[] {"http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:8080",
+                "http://[0:0:0:0:0:0:0:1]", "http://LOCALHOST:1234", "http://localhost./v1"}) {
+            assertThat(new AsyncInvokeClientBuilder().apiKey(KEY).endpoint(loopback).buildAsyncClient()).as(loopback)
+                    .isNotNull();
+        }
+        // names that only look like loopback resolve wherever their owner points them: the key would leave in clear
+        for (String lookalike : new String[] {"http://127.attacker.example:8080", "http://127.0.0.1.attacker.example",
+                "http://127.0.0.1.nip.io", "http://localhost.attacker.example", "http://127.0.0.256",
+                "http://127.0.0", "http://[::ffff:8.8.8.8]", "http://[::2]", "http://0x7f.0.0.1"}) {
+            assertThatThrownBy(() -> new AsyncInvokeClientBuilder().apiKey(KEY).endpoint(lookalike).buildAsyncClient())
+                    .as(lookalike).isInstanceOf(IllegalArgumentException.class);
+        }
         for (String bad : new String[] {"ftp://x", "inference.do-ai.run", "https://user:pw@host", "https://h/?q=1", "::"}) {
             assertThatThrownBy(() -> new AsyncInvokeClientBuilder().apiKey(KEY).endpoint(bad).buildAsyncClient())
                     .as(bad).isInstanceOf(IllegalArgumentException.class);
