@@ -189,7 +189,7 @@ public final class AsyncInvokeClientBuilder {
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
                 RequestBudget.of(requestBudget, listener));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
-                new MediaDownloader(media, retries, listener));
+                new MediaDownloader(media, retries, listener, redactor));
     }
 
     /** Builds the blocking client; see {@link #buildAsyncClient()}. */

@@ -45,17 +45,24 @@ final class MediaDownloader {
     /** Chunks buffered between the event loop and the writing thread. */
     private static final int CHUNKS_IN_FLIGHT = 8;
     private static final int SNIPPET_CHARS = 200;
+    private static final int SNIPPET_WINDOW_BYTES = 16 * 1024;
     private static final int MAX_NAME_ATTEMPTS = 10_000;
 
     private final HttpClient http;
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
+    private final Redactor redactor;
 
-    /** @param http a client without credentials; see {@link #mediaClient(HttpClient, String)} */
-    MediaDownloader(HttpClient http, RetryPolicy retries, AsyncInvokeListener listener) {
+    /**
+     * @param http     a client without credentials; see {@link #mediaClient(HttpClient, String)}
+     * @param redactor a media host never receives the key, but one could still echo a key it got
+     *                 elsewhere: its answers are redacted like the API's
+     */
+    MediaDownloader(HttpClient http, RetryPolicy retries, AsyncInvokeListener listener, Redactor redactor) {
         this.http = http;
         this.retries = retries;
         this.listener = listener;
+        this.redactor = redactor;
     }
 
     /**
@@ -176,7 +183,7 @@ final class MediaDownloader {
             }
             boolean timeout = Failures.isTimeout(failure);
             boolean sent = !Failures.isConnectFailure(failure);
-            String cause = Failures.cause(failure, this::withoutSignature);
+            String cause = Failures.cause(failure, text -> redactor.apply(withoutSignature(text)));
             TransportException error = new TransportException("Download of " + describe() + " failed: "
                     + (timeout ? "timed out" : "connection error") + " (" + cause + ")", requestId, sent, timeout,
                     failure);
@@ -204,17 +211,21 @@ final class MediaDownloader {
         }
     }
 
-    /** The start of an error body, printable and on one line; the rest is read and dropped. */
-    private static Mono<String> snippet(ByteBufFlux body) {
+    /**
+     * The start of an error body, redacted, printable and on one line; the rest is read and
+     * dropped. Far more is kept than shown, so that the redaction sees a whole escaped key before
+     * the cut, and the cut never leaves a piece of one.
+     */
+    private Mono<String> snippet(ByteBufFlux body) {
         return body.asByteArray()
                 .reduceWith(ByteArrayOutputStream::new, (kept, chunk) -> {
-                    int room = SNIPPET_CHARS * 4 - kept.size();
+                    int room = SNIPPET_WINDOW_BYTES - kept.size();
                     if (room > 0) {
                         kept.write(chunk, 0, Math.min(room, chunk.length));
                     }
                     return kept;
                 })
-                .map(kept -> Failures.oneLine(kept.toByteArray(), SNIPPET_CHARS))
+                .map(kept -> Failures.oneLine(redactor.apply(kept.toByteArray()), SNIPPET_CHARS))
                 .defaultIfEmpty("");
     }
 

@@ -169,6 +169,135 @@ class SecretsIT {
         }
     }
 
+    /** How a hostile server writes the key it received, inside a JSON string or an HTML page. */
+    enum Encoding {
+        JSON_ESCAPED {
+            @Override
+            String encode(String key) {
+                return key.chars().mapToObj(c -> String.format("\\u%04x", c)).collect(Collectors.joining());
+            }
+        },
+        PERCENT {
+            @Override
+            String encode(String key) {
+                return key.chars().mapToObj(c -> String.format("%%%02X", c)).collect(Collectors.joining());
+            }
+        },
+        BASE64_BEARER {
+            @Override
+            String encode(String key) {
+                return java.util.Base64.getEncoder().encodeToString(("Bearer " + key).getBytes(StandardCharsets.UTF_8));
+            }
+        },
+        HTML_ENTITIES {
+            @Override
+            String encode(String key) {
+                return key.chars().mapToObj(c -> "&#" + c + ";").collect(Collectors.joining());
+            }
+        };
+
+        abstract String encode(String key);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> echoes() {
+        return java.util.stream.Stream.of("error message", "error id", "error request_id", "html page", "failed job",
+                        "status value", "output url")
+                .flatMap(where -> java.util.Arrays.stream(Encoding.values())
+                        .map(encoding -> org.junit.jupiter.params.provider.Arguments.of(where, encoding)));
+    }
+
+    /** Neither the key nor what the server wrote for it, in any text. */
+    private static void assertClean(String text, Encoding encoding) {
+        assertThat(text).doesNotContain(KEY);
+        String written = encoding.encode(KEY);
+        // base64 of "Bearer <key>": its middle is the key's; any 12 characters of it would do
+        assertThat(text).doesNotContain(written.substring(written.length() / 3, written.length() / 3 + 12));
+    }
+
+    @ParameterizedTest(name = "echoed {1} in {0}")
+    @org.junit.jupiter.params.provider.MethodSource("echoes")
+    void aKeyEchoedInAnyEncodingReachesNoMessageFieldOrToString(String where, Encoding encoding) {
+        String echoed = encoding.encode(KEY);
+        try (ScriptedServer server = new ScriptedServer(exchange -> encodedEcho(where, echoed))) {
+            AsyncInvokeAsyncClient client = Harness.client(server.baseUrl())
+                    .retryOptions(Harness.RETRY.withMaxAttempts(2)).buildAsyncClient();
+            List<String> texts = new java.util.ArrayList<>();
+            List<Throwable> errors = new java.util.ArrayList<>();
+            Harness.Outcome<io.asyncinvoke.model.Job> got = await(client.get("job-1"));
+            errors.add(got.error);
+            errors.add(await(client.status("job-1")).error);
+            errors.add(await(client.invoke(image("echo"), Harness.POLLING.withTimeout(Duration.ofSeconds(1)))).error);
+            Harness.WatchResult watch = awaitWatch(client.watch("job-1", Harness.POLLING.withTimeout(Duration.ofSeconds(1))));
+            errors.add(watch.error);
+            if (got.error == null) {
+                io.asyncinvoke.model.Job job = got.value();
+                texts.add(job.toString());
+                texts.add(io.asyncinvoke.client.JobOutput.of(job).toString());
+                io.asyncinvoke.client.JobOutput.of(job).files().forEach(f -> texts.add(f.toString() + f.url()));
+                texts.add(io.asyncinvoke.client.AsyncInvokeJson.newObjectMapper().valueToTree(job).toString());
+            }
+            watch.updates.forEach(update -> texts.add(update.toString() + update.status()
+                    + update.job().map(Object::toString).orElse("")));
+            for (Throwable error : errors) {
+                for (Throwable t = error; t != null; t = t.getCause()) {
+                    texts.add(t.toString());
+                    if (t instanceof ApiException) {
+                        ApiException api = (ApiException) t;
+                        texts.add(api.errorMessage() + api.errorId() + api.errorRequestId() + api.bodySnippet());
+                    }
+                    if (t instanceof JobFailedException) {
+                        texts.add(((JobFailedException) t).errorMessage() + ((JobFailedException) t).job());
+                    }
+                }
+            }
+            assertThat(texts).isNotEmpty().allSatisfy(text -> assertClean(text, encoding));
+        }
+    }
+
+    private static Reply encodedEcho(String where, String echoed) {
+        String quoted = "\"bad key " + echoed + "\"";
+        switch (where) {
+            case "error message":
+                return Reply.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
+            case "error id":
+                return Reply.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
+            case "error request_id":
+                return Reply.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
+            case "html page":
+                return Reply.of(502, "text/html", ("<html><body>upstream rejected " + echoed
+                        + "</body></html>").getBytes(StandardCharsets.UTF_8));
+            case "failed job":
+                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
+                        + "\"error\":" + quoted + "}");
+            case "output url":
+                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\",\"model_id\":" + quoted
+                        + ",\"output\":{\"images\":[{\"url\":\"https://media.example/" + echoed + ".png?sig=" + echoed
+                        + "\",\"file_name\":" + quoted + "}]}}");
+            default:
+                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
+        }
+    }
+
+    @ParameterizedTest(name = "echoed {0}")
+    @org.junit.jupiter.params.provider.EnumSource(Encoding.class)
+    void aMediaHostEchoingTheKeyInAnErrorBodyGetsItIntoNoDownloadError(Encoding encoding,
+                                                                       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String echoed = encoding.encode(KEY) + " raw " + KEY;
+        try (ScriptedServer media = new ScriptedServer(exchange -> Reply.of(403, "text/plain",
+                ("denied " + echoed).getBytes(StandardCharsets.UTF_8)))) {
+            AsyncInvokeAsyncClient client = Harness.client("http://127.0.0.1:1").buildAsyncClient();
+
+            io.asyncinvoke.client.DownloadException error = await(client.download(
+                    io.asyncinvoke.client.MediaFile.of(media.baseUrl() + "/f.png"), dir))
+                    .error(io.asyncinvoke.client.DownloadException.class);
+
+            assertClean(error.getMessage(), encoding);
+            assertClean(String.valueOf(error.bodySnippet()), encoding);
+            assertNoKey(error);
+            assertThat(media.requests).allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+        }
+    }
+
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {301, 302, 303, 307, 308})
     void aRedirectToAnotherHostIsNotFollowedSoTheKeyNeverGoesThere(int status) {
