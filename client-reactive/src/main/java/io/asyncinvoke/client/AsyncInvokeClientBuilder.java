@@ -187,7 +187,7 @@ public final class AsyncInvokeClientBuilder {
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
         // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                RequestBudget.of(requestBudget, listener));
+                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener, redactor));
     }

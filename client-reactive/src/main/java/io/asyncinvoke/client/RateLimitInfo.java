@@ -18,6 +18,13 @@ public final class RateLimitInfo {
 
     static final RateLimitInfo NONE = new RateLimitInfo(null, null, null, null);
 
+    /**
+     * The longest wait an answer can ask for: the longest window the service documents (its hourly
+     * limit). A longer {@code Retry-After} or reset is garbled or hostile; it is clamped, never
+     * fatal, so one answer cannot overflow a timer or hold a client for years.
+     */
+    static final Duration MAX_SERVER_WAIT = Duration.ofHours(1);
+
     private final Integer limit;
     private final Integer remaining;
     private final Instant reset;
@@ -87,13 +94,18 @@ public final class RateLimitInfo {
      */
     Duration serverRequestedDelay(long nowMillis) {
         if (retryAfter != null) {
-            return retryAfter;
+            return clamp(retryAfter);
         }
         if (remaining != null && remaining <= 0 && reset != null) {
-            long millis = reset.toEpochMilli() - nowMillis;
-            return millis > 0 ? Duration.ofMillis(millis) : Duration.ZERO;
+            long millis = reset.getEpochSecond() > Long.MAX_VALUE / 2000 ? Long.MAX_VALUE
+                    : reset.toEpochMilli() - nowMillis;
+            return millis > 0 ? clamp(Duration.ofMillis(millis)) : Duration.ZERO;
         }
         return null;
+    }
+
+    static Duration clamp(Duration wait) {
+        return wait.compareTo(MAX_SERVER_WAIT) > 0 ? MAX_SERVER_WAIT : wait;
     }
 
     @Override

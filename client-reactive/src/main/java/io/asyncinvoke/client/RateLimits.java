@@ -132,20 +132,22 @@ final class RateLimits {
         return a == null ? b : b == null ? a : Integer.valueOf(Math.min(a, b));
     }
 
-    /** {@code Retry-After} is either delta-seconds or an HTTP-date. */
+    /** {@code Retry-After} is either delta-seconds or an HTTP-date; clamped to {@link RateLimitInfo#MAX_SERVER_WAIT}. */
     static Duration retryAfter(String value, long nowMillis) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Long seconds = leadingLong(value);
-        if (seconds != null && value.trim().chars().allMatch(Character::isDigit)) {
-            return Duration.ofSeconds(seconds);
+        String trimmed = value.trim();
+        if (!trimmed.isEmpty() && trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // leadingLong reads at most 18 digits: more can only be absurdly long anyway
+            return trimmed.length() > 18 ? RateLimitInfo.MAX_SERVER_WAIT
+                    : RateLimitInfo.clamp(Duration.ofSeconds(leadingLong(trimmed)));
         }
         try {
-            long millis = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
+            long millis = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()
                     .toEpochMilli() - nowMillis;
-            return Duration.ofMillis(Math.max(0, millis));
-        } catch (DateTimeParseException notADate) {
+            return RateLimitInfo.clamp(Duration.ofMillis(Math.max(0, millis)));
+        } catch (DateTimeParseException | ArithmeticException notADate) {
             return null;
         }
     }

@@ -23,12 +23,16 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Time comes from {@link Schedulers#parallel()} at each use, so that a test's virtual clock
  * drives the budget like it drives the polls.
+ *
+ * <p>No request waits for a hold longer than the client would wait for a server's
+ * {@code Retry-After} ({@link RetryOptions#maxServerDelay()}): while such a hold lasts, requests
+ * fail at once with {@link RateLimitedException} saying when to come back, instead of hanging.
  */
 final class RequestBudget {
 
     /** A budget that lets everything through at once. */
     static final RequestBudget UNLIMITED = new RequestBudget(RequestBudgetOptions.disabled(), AsyncInvokeListener.NONE,
-            Schedulers::parallel);
+            Schedulers::parallel, Duration.ZERO);
 
     /** The shortest hold after a 429, also when it said nothing (or "0") about when to come back. */
     private static final long MIN_429_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -37,14 +41,23 @@ final class RequestBudget {
     private final AsyncInvokeListener listener;
     private final Supplier<Scheduler> scheduler;
     private final Mono<Void> acquire = new Acquire();
+    private final long maxWaitNanos;
 
     private Waiter head;
     private Waiter tail;
     private int waiting;
     private long holdUntilNanos;
+    /** What the answer that set the current hold said. */
+    private RateLimitInfo holdInfo = RateLimitInfo.NONE;
     private boolean timerPending;
 
     RequestBudget(RequestBudgetOptions options, AsyncInvokeListener listener, Supplier<Scheduler> scheduler) {
+        this(options, listener, scheduler, RetryOptions.defaults().maxServerDelay());
+    }
+
+    /** @param maxWait the longest hold a request waits out; a longer one fails requests at once */
+    RequestBudget(RequestBudgetOptions options, AsyncInvokeListener listener, Supplier<Scheduler> scheduler,
+                  Duration maxWait) {
         List<Limit> limits = options.limits();
         this.buckets = new Bucket[limits.size()];
         long now = limits.isEmpty() ? 0 : scheduler.get().now(TimeUnit.NANOSECONDS);
@@ -53,10 +66,11 @@ final class RequestBudget {
         }
         this.listener = listener;
         this.scheduler = scheduler;
+        this.maxWaitNanos = maxWait.toNanos();
     }
 
-    static RequestBudget of(RequestBudgetOptions options, AsyncInvokeListener listener) {
-        return options.isEnabled() ? new RequestBudget(options, listener, Schedulers::parallel) : UNLIMITED;
+    static RequestBudget of(RequestBudgetOptions options, AsyncInvokeListener listener, Duration maxWait) {
+        return options.isEnabled() ? new RequestBudget(options, listener, Schedulers::parallel, maxWait) : UNLIMITED;
     }
 
     boolean isEnabled() {
@@ -73,19 +87,26 @@ final class RequestBudget {
         return isEnabled() ? acquire : Mono.empty();
     }
 
-    /** Adjusts the budget to what an answer said about the service's own count. */
+    /**
+     * Adjusts the budget to what an answer said about the service's own count. Never throws: the
+     * answer it comes with (a job just created, say) must reach the caller whatever the headers.
+     */
     void onAnswer(int statusCode, RateLimitInfo info) {
         if (!isEnabled() || (statusCode != 429 && info.isEmpty())) {
             return;
         }
+        Waiter refused;
+        RateLimitedException tooLong;
         Scheduler clock = scheduler.get();
         long now = clock.now(TimeUnit.NANOSECONDS);
+        // clamped to an hour at most: the arithmetic below cannot overflow
         Duration wait = info.serverRequestedDelay(clock.now(TimeUnit.MILLISECONDS));
         synchronized (this) {
             refill(now);
             Bucket shortest = buckets[0];
             if (info.limit() != null && info.limit() >= 2) {
-                shortest.shrinkTo(info.limit());
+                // up as well as down: one odd answer must not leave the budget small for good
+                shortest.resizeTo(info.limit());
             }
             if (info.remaining() != null) {
                 // Another process may share the key: never believe we have more than the service says.
@@ -97,12 +118,33 @@ final class RequestBudget {
                 holdNanos = Math.max(holdNanos, MIN_429_HOLD_NANOS);
             }
             if (holdNanos > 0) {
-                holdUntilNanos = Math.max(holdUntilNanos, now + holdNanos);
+                if (now + holdNanos - holdUntilNanos > 0) {
+                    holdUntilNanos = now + holdNanos;
+                    holdInfo = info;
+                }
                 // The service frees its window gradually: one request at the end of the hold, then the rate.
                 shortest.tokens = 1;
                 shortest.lastNanos = Math.max(shortest.lastNanos, holdUntilNanos);
             }
+            tooLong = holdTooLong(now);
+            refused = tooLong == null ? null : takeAllWaiters();
         }
+        failAll(refused, tooLong);
+    }
+
+    /** The error for a request arriving now, when the current hold lasts longer than a request waits; else null. */
+    private RateLimitedException holdTooLong(long now) {
+        long left = holdUntilNanos - now;
+        if (left <= maxWaitNanos) {
+            return null;
+        }
+        Duration rest = Duration.ofNanos(left);
+        RateLimitInfo info = new RateLimitInfo(holdInfo.limit(), holdInfo.remaining(), holdInfo.reset(), rest,
+                holdInfo.tokensPerMinute(), holdInfo.tokensPerDay());
+        return new RateLimitedException("Rate limited: the service asked this client to hold every request for "
+                + DurationFormat.format(rest) + " more, longer than a request waits ("
+                + DurationFormat.format(Duration.ofNanos(maxWaitNanos)) + ", RetryOptions.maxServerDelay); retry after that",
+                null, 429, null, null, null, info, null);
     }
 
     /** Requests waiting for a token now (for tests and metrics). */
@@ -247,12 +289,22 @@ final class RequestBudget {
     private void failAll(Throwable error) {
         Waiter chain;
         synchronized (this) {
-            chain = head;
-            head = null;
-            tail = null;
-            waiting = 0;
-            timerPending = false;
+            chain = takeAllWaiters();
         }
+        failAll(chain, error);
+    }
+
+    /** Empties the queue (monitor held); the chain is to be failed outside the monitor. */
+    private Waiter takeAllWaiters() {
+        Waiter chain = head;
+        head = null;
+        tail = null;
+        waiting = 0;
+        timerPending = false;
+        return chain;
+    }
+
+    private static void failAll(Waiter chain, Throwable error) {
         while (chain != null) {
             Waiter w = chain;
             chain = w.next;
@@ -281,10 +333,14 @@ final class RequestBudget {
         public void subscribe(CoreSubscriber<? super T> actual) {
             long now = scheduler.get().now(TimeUnit.NANOSECONDS);
             boolean granted;
+            RateLimitedException tooLong;
             synchronized (RequestBudget.this) {
-                granted = takeTokenIfFree(now);
+                tooLong = holdTooLong(now);
+                granted = tooLong == null && takeTokenIfFree(now);
             }
-            if (granted) {
+            if (tooLong != null) {
+                Operators.error(actual, tooLong);
+            } else if (granted) {
                 request.subscribe(actual);
             } else {
                 acquire.then(request).subscribe(actual);
@@ -302,11 +358,16 @@ final class RequestBudget {
             long now = clock.now(TimeUnit.NANOSECONDS);
             boolean grantedNow;
             Runnable arm = null;
+            RateLimitedException tooLong;
             synchronized (RequestBudget.this) {
                 if (w.cancelled) {
                     return;
                 }
-                if (takeTokenIfFree(now)) {
+                tooLong = holdTooLong(now);
+                if (tooLong != null) {
+                    w.granted = true;
+                    grantedNow = false;
+                } else if (takeTokenIfFree(now)) {
                     w.granted = true;
                     grantedNow = true;
                 } else {
@@ -319,7 +380,9 @@ final class RequestBudget {
             if (arm != null) {
                 arm.run();
             }
-            if (grantedNow) {
+            if (tooLong != null) {
+                actual.onError(tooLong);
+            } else if (grantedNow) {
                 actual.onComplete();
             }
         }
@@ -387,9 +450,11 @@ final class RequestBudget {
             this.tokens = Math.min(tokens, capacity);
         }
 
-        void shrinkTo(int limit) {
-            if (limit < requests && limit < configured) {
-                size(limit);
+        /** The service's limit, as far as it is below the configured one. */
+        void resizeTo(int limit) {
+            int effective = Math.min(limit, configured);
+            if (effective != requests) {
+                size(effective);
             }
         }
 

@@ -195,6 +195,62 @@ class RequestBudgetTest {
     }
 
     @Test
+    void aLaterAnswerWithTheRealLimitRestoresTheBudget() {
+        RequestBudget budget = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
+        budget.onAnswer(200, new RateLimitInfo(2, 1, null, null));
+        budget.onAnswer(200, new RateLimitInfo(250, 249, null, null));
+
+        long[] at = acquireAll(budget, 3, new ArrayList<>());
+        clock.advanceTimeBy(Duration.ofMinutes(1));
+        // back to 100 per minute: a token every 60 s / (98 - 20), not one a minute
+        assertThat(at[1]).isLessThan(2_000);
+        assertThat(at[2]).isLessThan(2_000);
+    }
+
+    @Test
+    void aHoldLongerThanARequestWaitsFailsRequestsAtOnceSayingWhenToComeBack() {
+        RequestBudget budget = new RequestBudget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)), listener,
+                Schedulers::parallel, Duration.ofSeconds(60));
+        List<Throwable> queuedErrors = new ArrayList<>();
+        // a waiter already queued behind the burst...
+        for (int i = 0; i < 25; i++) {
+            budget.acquire().subscribe(null, queuedErrors::add);
+        }
+        budget.onAnswer(429, new RateLimitInfo(null, null, null, Duration.ofSeconds(3600)));
+
+        assertThat(queuedErrors).as("waiters are not left hanging for an hour").isNotEmpty()
+                .allSatisfy(e -> assertThat(e).isInstanceOf(RateLimitedException.class));
+        Throwable later = budget.gate(Mono.just(1)).materialize().block().getThrowable();
+        assertThat(later).isInstanceOfSatisfying(RateLimitedException.class, e -> {
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1));
+            assertThat(e).hasMessageContaining("1h");
+        });
+
+        clock.advanceTimeBy(Duration.ofMinutes(61));
+        assertThat(budget.gate(Mono.just(1)).block()).as("after the hold, as before").isEqualTo(1);
+    }
+
+    @Test
+    void absurdWaitsAreClampedNeverAnOverflow() {
+        RequestBudget budget = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
+        budget.onAnswer(429, RateLimits.parse(headers("Retry-After", "99999999999999999999"), 0));
+        budget.onAnswer(200, RateLimits.parse(headers("ratelimit-remaining", "0", "ratelimit-reset", "253402300799"),
+                clock.now(TimeUnit.MILLISECONDS)));
+        budget.onAnswer(200, new RateLimitInfo(250, 0, Instant.MAX, Duration.ofSeconds(Long.MAX_VALUE)));
+
+        assertThat(RateLimits.parse(headers("Retry-After", "99999999999999999999"), 0).retryAfter())
+                .isEqualTo(RateLimitInfo.MAX_SERVER_WAIT);
+    }
+
+    private static io.netty.handler.codec.http.HttpHeaders headers(String... pairs) {
+        io.netty.handler.codec.http.HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        for (int i = 0; i < pairs.length; i += 2) {
+            h.add(pairs[i], pairs[i + 1]);
+        }
+        return h;
+    }
+
+    @Test
     void fewerRemainingThanTokensLowersTheTokens() {
         RequestBudget budget = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
         budget.onAnswer(200, new RateLimitInfo(100, 3, Instant.ofEpochSecond(60), null));
@@ -214,7 +270,7 @@ class RequestBudgetTest {
 
     @Test
     void aDisabledBudgetLetsEverythingThroughAtOnce() {
-        RequestBudget budget = RequestBudget.of(RequestBudgetOptions.disabled(), listener);
+        RequestBudget budget = RequestBudget.of(RequestBudgetOptions.disabled(), listener, Duration.ofMinutes(1));
         long[] at = acquireAll(budget, 10_000, new ArrayList<>());
 
         assertThat(at).containsOnly(0L);
