@@ -39,6 +39,9 @@ public final class AsyncInvokeClientBuilder {
     /** Real keys are far longer; a shorter value is a mistake, and redacting it would mangle unrelated text. */
     static final int MIN_API_KEY_LENGTH = 8;
 
+    /** API answers are small JSON (a job with many images is a few KiB): far more is not an answer. */
+    static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -52,6 +55,7 @@ public final class AsyncInvokeClientBuilder {
     private RequestBudgetOptions requestBudget = RequestBudgetOptions.defaults();
     private String userAgentSuffix;
     private boolean allowInsecureHttp;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
     private Function<String, String> environment = System::getenv;
 
@@ -139,6 +143,20 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
+    /**
+     * The longest API answer body read (default 4 MiB; at least 1 KiB). A longer one, whether its
+     * {@code Content-Length} says so or it just keeps coming, fails the call promptly with a
+     * {@link DecodeException}, and its connection is closed. Downloads have their own limit
+     * ({@link DownloadOptions}).
+     */
+    public AsyncInvokeClientBuilder maxResponseBytes(long maxResponseBytes) {
+        if (maxResponseBytes < 1024) {
+            throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + maxResponseBytes);
+        }
+        this.maxResponseBytes = maxResponseBytes;
+        return this;
+    }
+
     /** Allows a plain {@code http://} endpoint on a non-loopback host (off by default). */
     public AsyncInvokeClientBuilder allowInsecureHttp(boolean allowInsecureHttp) {
         this.allowInsecureHttp = allowInsecureHttp;
@@ -187,7 +205,7 @@ public final class AsyncInvokeClientBuilder {
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
         // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()));
+                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()), maxResponseBytes);
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener, redactor));
     }

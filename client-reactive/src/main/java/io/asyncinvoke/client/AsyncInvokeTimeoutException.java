@@ -16,7 +16,7 @@ public final class AsyncInvokeTimeoutException extends AsyncInvokeException {
 
     AsyncInvokeTimeoutException(String requestId, String lastStatus, Duration timeout) {
         super("Job " + requestId + " did not finish within " + DurationFormat.format(timeout) + " (last status: "
-                + (lastStatus == null ? "unknown" : lastStatus) + "); it may still be running, watch it again to resume",
+                + (lastStatus == null ? "unknown" : Failures.printable(lastStatus, 100)) + "); it may still be running, watch it again to resume",
                 requestId, null);
         this.lastStatus = lastStatus;
         this.timeout = timeout;

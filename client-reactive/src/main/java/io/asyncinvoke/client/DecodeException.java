@@ -10,11 +10,23 @@ public final class DecodeException extends AsyncInvokeException {
 
     private final int statusCode;
     private final String bodySnippet;
+    private final boolean retryable;
 
     DecodeException(String message, String requestId, int statusCode, String bodySnippet, Throwable cause) {
+        this(message, requestId, statusCode, bodySnippet, cause, true);
+    }
+
+    /** @param retryable whether another attempt might read a good answer (a cut body) or not (one too large) */
+    DecodeException(String message, String requestId, int statusCode, String bodySnippet, Throwable cause,
+                    boolean retryable) {
         super(message, requestId, cause);
         this.statusCode = statusCode;
         this.bodySnippet = bodySnippet;
+        this.retryable = retryable;
+    }
+
+    boolean isRetryable() {
+        return retryable;
     }
 
     /** The HTTP status of the response. */

@@ -38,6 +38,22 @@ final class Failures {
      */
     static String oneLine(byte[] body, int maxChars) {
         String text = new String(body, 0, Math.min(body.length, maxChars * 4), StandardCharsets.UTF_8);
+        return printable(text, maxChars, body.length > maxChars * 4);
+    }
+
+    /**
+     * Text from the network made safe to print: one line, without control characters (no escape
+     * sequence reaches a terminal or forges a log line), without invisible formatting characters
+     * (no bidi override reorders it), at most {@code maxChars} long with an ellipsis for the cut.
+     */
+    static String printable(String text, int maxChars) {
+        return printable(text, maxChars, false);
+    }
+
+    private static String printable(String text, int maxChars, boolean cutBefore) {
+        if (text == null) {
+            return null;
+        }
         StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 1);
         boolean pendingSpace = false;
         int i = 0;
@@ -45,6 +61,8 @@ final class Failures {
             char c = text.charAt(i);
             if (Character.isWhitespace(c) || Character.isISOControl(c)) {
                 pendingSpace = out.length() > 0;
+            } else if (Character.getType(c) == Character.FORMAT) {
+                continue;
             } else {
                 if (pendingSpace) {
                     out.append(' ');
@@ -53,7 +71,7 @@ final class Failures {
                 out.append(c);
             }
         }
-        if (i < text.length() || body.length > maxChars * 4) {
+        if (i < text.length() || cutBefore) {
             out.append('\u2026');
         }
         return out.toString();

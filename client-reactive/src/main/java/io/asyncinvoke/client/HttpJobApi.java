@@ -17,7 +17,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufMono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
@@ -48,6 +48,7 @@ final class HttpJobApi implements JobApi {
     private final AsyncInvokeListener listener;
     private final Redactor redactor;
     private final RequestBudget budget;
+    private final long maxBodyBytes;
 
     /**
      * @param http           configured with the base URL, credentials and timeouts (including the
@@ -55,9 +56,10 @@ final class HttpJobApi implements JobApi {
      * @param basePath       the endpoint's path prefix ("" for none), without a trailing slash
      * @param redactor       removes the API key from any text that could come back from the network
      * @param budget         every attempt (retries included) takes a token from it first
+     * @param maxBodyBytes   the longest answer body read
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
-               Redactor redactor, RequestBudget budget) {
+               Redactor redactor, RequestBudget budget, long maxBodyBytes) {
         this.http = http;
         this.get = http.get();
         this.basePath = basePath;
@@ -66,6 +68,7 @@ final class HttpJobApi implements JobApi {
         this.listener = listener;
         this.redactor = redactor;
         this.budget = budget;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -87,8 +90,9 @@ final class HttpJobApi implements JobApi {
                                 .header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
                         return out.sendByteArray(Mono.just(body));
                     })
-                    .responseSingle((response, bytes) ->
-                            collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .response((response, bytes) ->
+                            collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .single()
                     .onErrorMap(attempt::transportFailure);
         })));
     }
@@ -99,7 +103,8 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return get.uri(path)
-                    .responseSingle((response, bytes) -> collect(response, bytes, attempt::decodeStatus))
+                    .response((response, bytes) -> collect(response, bytes, attempt, attempt::decodeStatus))
+                    .single()
                     .onErrorMap(attempt::transportFailure);
         })));
     }
@@ -110,20 +115,78 @@ final class HttpJobApi implements JobApi {
         return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return get.uri(path)
-                    .responseSingle((response, bytes) ->
-                            collect(response, bytes, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .response((response, bytes) ->
+                            collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
+                    .single()
                     .onErrorMap(attempt::transportFailure);
         })));
     }
 
-    /** Reads the whole answer and decodes it in one step (one operator less per request). */
-    private <T> Mono<T> collect(HttpClientResponse response, ByteBufMono body, Function<RawResponse, T> decode) {
+    /**
+     * Reads the whole answer, at most {@link #maxBodyBytes} of it, and decodes it. A larger answer
+     * (declared or as it arrives) fails at once as a {@link DecodeException}; the unread rest is
+     * never buffered, and the connection, left mid-answer, is closed rather than reused.
+     */
+    private <T> Mono<T> collect(HttpClientResponse response, ByteBufFlux body, Attempt attempt,
+                                Function<RawResponse, T> decode) {
         int status = response.status().code();
         RateLimitInfo rateLimit = RateLimits.parse(response.responseHeaders(), System.currentTimeMillis());
         budget.onAnswer(status, rateLimit);
+        String declared = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared != null && declaredLength(declared) > maxBodyBytes) {
+            return Mono.error(attempt.tooLarge(status, "declares " + declared.trim() + " bytes"));
+        }
         return body.asByteArray()
-                .defaultIfEmpty(EMPTY)
-                .map(bytes -> decode.apply(new RawResponse(status, rateLimit, redactor.apply(bytes))));
+                .collect(() -> new Body(maxBodyBytes), Body::add)
+                .onErrorMap(Body.TooLarge.class, e -> attempt.tooLarge(status, "is longer"))
+                .map(bytes -> decode.apply(new RawResponse(status, rateLimit, redactor.apply(bytes.toArray()))));
+    }
+
+    private static long declaredLength(String value) {
+        String v = value.trim();
+        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return v.length() > 18 ? Long.MAX_VALUE : -1;
+        }
+        return Long.parseLong(v);
+    }
+
+    /** An answer's body as it arrives, refusing to grow past a limit; one chunk (the usual case) is kept as is. */
+    private static final class Body {
+        private final long max;
+        private byte[] bytes = EMPTY;
+        private int length;
+
+        Body(long max) {
+            this.max = max;
+        }
+
+        void add(byte[] chunk) {
+            if (length + (long) chunk.length > max) {
+                throw new TooLarge();
+            }
+            if (length == 0) {
+                bytes = chunk;
+            } else {
+                if (length + chunk.length > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, Math.max(length + chunk.length, bytes.length * 2));
+                }
+                System.arraycopy(chunk, 0, bytes, length, chunk.length);
+            }
+            length += chunk.length;
+        }
+
+        byte[] toArray() {
+            return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+        }
+
+        /** Thrown inside the collection, mapped to the attempt's error right after. */
+        static final class TooLarge extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            TooLarge() {
+                super(null, null, false, false);
+            }
+        }
     }
 
     /** A whole answer: status, the rate-limit headers and the body. */
@@ -164,6 +227,10 @@ final class HttpJobApi implements JobApi {
             if (status.getRequestId() == null) {
                 status.setRequestId(requestId);
             }
+            String wrongId = checkRequestId(status.getRequestId());
+            if (wrongId != null) {
+                throw decodeFailure(raw, wrongId, null);
+            }
             completed(raw.status, null);
             return new ApiResponse<>(status, rawStatus(status.getStatus(), raw), raw.rateLimit, raw.status);
         }
@@ -176,8 +243,29 @@ final class HttpJobApi implements JobApi {
             if (job.getStatus() == null || job.getRequestId() == null || job.getRequestId().isBlank()) {
                 throw decodeFailure(raw, "the job has no " + (job.getStatus() == null ? "status" : "request_id"), null);
             }
+            String wrongId = checkRequestId(job.getRequestId());
+            if (wrongId != null) {
+                throw decodeFailure(raw, wrongId, null);
+            }
             completed(raw.status, null);
             return new ApiResponse<>(job, rawStatus(job.getStatus(), raw), raw.rateLimit, raw.status);
+        }
+
+        /**
+         * What is wrong with the request_id an answer carries, or null: the service's ids are
+         * checked like a caller's (they become paths of later polls), and an answer about another
+         * job than the one asked for is not this job's answer.
+         */
+        private String checkRequestId(String answered) {
+            try {
+                Inputs.requireRequestId(answered);
+            } catch (IllegalArgumentException malformed) {
+                return "its " + malformed.getMessage();
+            }
+            if (requestId != null && !requestId.equals(answered)) {
+                return "it is about another job (request_id " + Failures.printable(answered, 80) + ")";
+            }
+            return null;
         }
 
         private <T> T read(RawResponse raw, ObjectReader reader) {
@@ -206,6 +294,16 @@ final class HttpJobApi implements JobApi {
             }
         }
 
+        /** An answer over the limit: a decode error that retrying would only repeat. */
+        RuntimeException tooLarge(int status, String how) {
+            DecodeException error = new DecodeException(describe() + " answered HTTP " + status + " but its body " + how
+                    + " than the " + maxBodyBytes + " bytes an answer may have (AsyncInvokeClientBuilder.maxResponseBytes)",
+                    requestId, status, null, null, false);
+            completed(status, error);
+            return operation == Operation.SUBMIT && isSuccess(status) ? new SubmitOutcomeUnknownException(modelId, error)
+                    : error;
+        }
+
         private RuntimeException decodeFailure(RawResponse raw, String problem, Throwable cause) {
             DecodeException error = new DecodeException(describe() + " answered HTTP " + raw.status + " but " + problem,
                     requestId, raw.status, snippet(raw.body), cause);
@@ -232,17 +330,18 @@ final class HttpJobApi implements JobApi {
             }
             String snippet = errorId == null && errorMessage == null ? snippet(raw.body) : null;
             StringBuilder message = new StringBuilder(describe()).append(" failed: HTTP ").append(raw.status);
+            // the fields keep what the server sent; the message, which ends up in logs and terminals, is printable
             if (errorId != null) {
-                message.append(' ').append(errorId);
+                message.append(' ').append(Failures.printable(errorId, 100));
             }
             if (errorMessage != null) {
-                message.append(": ").append(errorMessage);
+                message.append(": ").append(Failures.printable(errorMessage, 500));
             }
             if (snippet != null && !snippet.isEmpty()) {
                 message.append(" (body: ").append(snippet).append(')');
             }
             if (errorRequestId != null) {
-                message.append(" [error request_id ").append(errorRequestId).append(']');
+                message.append(" [error request_id ").append(Failures.printable(errorRequestId, 100)).append(']');
             }
             String text = message.toString();
             ApiException error;

@@ -10,8 +10,9 @@ public final class JobFailedException extends AsyncInvokeException {
     private final transient Job job;
 
     JobFailedException(Job job) {
-        super("Job " + job.getRequestId() + " (" + job.getModelId() + ") failed: "
-                + (job.getError() == null ? "the service gave no reason" : job.getError()), job.getRequestId(), null);
+        super("Job " + job.getRequestId() + " (" + Failures.printable(job.getModelId(), 200) + ") failed: "
+                + (job.getError() == null ? "the service gave no reason" : Failures.printable(job.getError(), 1000)),
+                job.getRequestId(), null);
         this.job = job;
     }
 

@@ -113,6 +113,7 @@ public final class JobUpdate {
 
     @Override
     public String toString() {
-        return "JobUpdate{requestId=" + requestId + ", status=" + status + (job == null ? "" : ", job attached") + '}';
+        return "JobUpdate{requestId=" + requestId + ", status=" + Failures.printable(status, 100)
+                + (job == null ? "" : ", job attached") + '}';
     }
 }

@@ -62,7 +62,8 @@ final class RetryPolicy {
             // 429 reaches here only from a media host; the API's own 429 is a RateLimitedException
             return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         }
-        return failure instanceof TransportException || failure instanceof DecodeException;
+        return failure instanceof TransportException
+                || failure instanceof DecodeException && ((DecodeException) failure).isRetryable();
     }
 
     /**

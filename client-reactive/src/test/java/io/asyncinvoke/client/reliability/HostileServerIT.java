@@ -107,4 +107,87 @@ class HostileServerIT {
                     .isLessThan(Duration.ofSeconds(30));
         }
     }
+
+    // ------------------------------------------------------------------ answers that are too large
+
+    @Test
+    void anAnswerDeclaringMoreThanTheLimitFailsAtOnceAsADecodeErrorNotRetried() {
+        byte[] big = new byte[8 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        big[0] = '{';
+        big[big.length - 1] = '}';
+        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.of(200, "application/json", big))) {
+            AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
+
+            Outcome<Job> get = await(client.get("job-1"));
+            Throwable submit = await(client.submit(image("big"))).error;
+
+            assertThat(get.error(io.asyncinvoke.client.DecodeException.class)).hasMessageContaining("4194304 bytes");
+            assertThat(get.took).isLessThan(Duration.ofSeconds(5));
+            assertThat(submit).as("a 2xx to a submit may have created the job")
+                    .isInstanceOf(io.asyncinvoke.client.SubmitOutcomeUnknownException.class);
+            assertThat(server.requests).as("not retried: it would only come again").hasSize(2);
+        }
+    }
+
+    @Test
+    void anEndlessAnswerIsCutAtTheLimitPromptlyAndItsConnectionClosed() {
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        byte[] chunk = new byte[16 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        reactor.netty.DisposableServer endless = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .doOnConnection(c -> c.onDispose(closed::incrementAndGet))
+                .handle((req, res) -> res.header("content-type", "application/json")
+                        .send(reactor.core.publisher.Flux.interval(Duration.ofMillis(1))
+                                .map(n -> io.netty.buffer.Unpooled.wrappedBuffer(chunk))))
+                .bindNow();
+        try {
+            AsyncInvokeAsyncClient client = Harness.client("http://127.0.0.1:" + endless.port())
+                    .maxResponseBytes(256 * 1024).responseTimeout(Duration.ofSeconds(30)).buildAsyncClient();
+
+            Outcome<Job> get = await(client.get("job-1"));
+
+            assertThat(get.error(io.asyncinvoke.client.DecodeException.class)).hasMessageContaining("262144 bytes");
+            assertThat(get.took).as("cut when the limit is reached, not at the response timeout")
+                    .isLessThan(Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (closed.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(closed).as("the connection left mid-answer is closed, not reused").hasPositiveValue();
+        } finally {
+            endless.disposeNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ request ids from the service
+
+    @ParameterizedTest(name = "request_id {0}")
+    @ValueSource(strings = {"..", ".", "a b", "line\\nbreak", "LONG"})
+    void aMalformedRequestIdFromTheServiceIsADecodeErrorAndIsNeverPolled(String id) {
+        String answered = id.equals("LONG") ? "x".repeat(5000) : id;
+        String body = "{\"request_id\":\"" + answered + "\",\"status\":\"QUEUED\",\"model_id\":\"m\"}";
+        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.json(202, body))) {
+            AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
+
+            Harness.WatchResult watch = Harness.awaitWatch(client.submitAndWatch(image("odd id")));
+
+            assertThat(watch.error).isInstanceOf(io.asyncinvoke.client.SubmitOutcomeUnknownException.class)
+                    .hasCauseInstanceOf(io.asyncinvoke.client.DecodeException.class);
+            assertThat(server.requests).as("the submit only; no poll of an odd path").hasSize(1);
+        }
+    }
+
+    @Test
+    void anAnswerAboutAnotherJobIsADecodeError() {
+        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.json(200,
+                "{\"request_id\":\"job-2\",\"status\":\"COMPLETED\",\"model_id\":\"m\",\"output\":{}}"))) {
+            AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
+
+            assertThat(await(client.get("job-1")).error(io.asyncinvoke.client.DecodeException.class))
+                    .hasMessageContaining("another job").hasMessageContaining("job-2");
+            assertThat(Harness.awaitWatch(client.watch("job-1")).error)
+                    .isInstanceOf(io.asyncinvoke.client.DecodeException.class);
+        }
+    }
 }
