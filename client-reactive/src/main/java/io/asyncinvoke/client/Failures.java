@@ -20,6 +20,19 @@ final class Failures {
                 || failure instanceof TimeoutException;
     }
 
+    /**
+     * The TLS handshake failed (an untrusted or invalid certificate, no common protocol): nothing
+     * was sent, and another attempt would fail the same way.
+     */
+    static boolean isTlsRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The connection failed before anything was sent. */
     static boolean isConnectFailure(Throwable failure) {
         return failure instanceof ConnectException || failure instanceof ConnectTimeoutException

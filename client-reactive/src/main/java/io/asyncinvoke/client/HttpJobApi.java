@@ -370,12 +370,14 @@ final class HttpJobApi implements JobApi {
                 return failure;
             }
             boolean timeout = Failures.isTimeout(failure);
+            boolean tls = Failures.isTlsRefusal(failure);
             // A read has no side effect, so only a submit tracks whether its bytes left.
-            boolean requestSent = operation == Operation.SUBMIT ? sent : !Failures.isConnectFailure(failure);
+            boolean requestSent = !tls && (operation == Operation.SUBMIT ? sent : !Failures.isConnectFailure(failure));
             String cause = Failures.cause(failure, redactor);
             TransportException error = new TransportException(describe() + " failed: "
-                    + (timeout ? "timed out" : "connection error") + (requestSent ? "" : " before the request was sent")
-                    + " (" + cause + ")", requestId, requestSent, timeout, failure);
+                    + (timeout ? "timed out" : tls ? "the TLS handshake failed (is the certificate trusted?)"
+                    : "connection error") + (requestSent ? "" : " before the request was sent")
+                    + " (" + cause + ")", requestId, requestSent, timeout, failure, !tls);
             completed(0, error);
             if (operation == Operation.SUBMIT && requestSent) {
                 return new SubmitOutcomeUnknownException(modelId, error);

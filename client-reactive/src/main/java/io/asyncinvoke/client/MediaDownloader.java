@@ -182,11 +182,12 @@ final class MediaDownloader {
                 return failure;
             }
             boolean timeout = Failures.isTimeout(failure);
-            boolean sent = !Failures.isConnectFailure(failure);
+            boolean tls = Failures.isTlsRefusal(failure);
+            boolean sent = !tls && !Failures.isConnectFailure(failure);
             String cause = Failures.cause(failure, text -> redactor.apply(withoutSignature(text)));
             TransportException error = new TransportException("Download of " + describe() + " failed: "
-                    + (timeout ? "timed out" : "connection error") + " (" + cause + ")", requestId, sent, timeout,
-                    failure);
+                    + (timeout ? "timed out" : tls ? "the TLS handshake failed (is the certificate trusted?)"
+                    : "connection error") + " (" + cause + ")", requestId, sent, timeout, failure, !tls);
             completed(0, error);
             return error;
         }

@@ -51,6 +51,9 @@ final class RetryPolicy {
         if (failure instanceof RateLimitedException) {
             return true;
         }
+        if (failure instanceof TransportException && !((TransportException) failure).isRetryable()) {
+            return false;
+        }
         if (operation == Operation.SUBMIT) {
             return failure instanceof TransportException && !((TransportException) failure).requestSent();
         }

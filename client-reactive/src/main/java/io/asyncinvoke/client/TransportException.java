@@ -11,11 +11,23 @@ public final class TransportException extends AsyncInvokeException {
 
     private final boolean requestSent;
     private final boolean timeout;
+    private final boolean retryable;
 
     TransportException(String message, String requestId, boolean requestSent, boolean timeout, Throwable cause) {
+        this(message, requestId, requestSent, timeout, cause, true);
+    }
+
+    /** @param retryable false for a failure another attempt would repeat (a refused TLS certificate) */
+    TransportException(String message, String requestId, boolean requestSent, boolean timeout, Throwable cause,
+                       boolean retryable) {
         super(message, requestId, cause);
         this.requestSent = requestSent;
         this.timeout = timeout;
+        this.retryable = retryable;
+    }
+
+    boolean isRetryable() {
+        return retryable;
     }
 
     /** {@code false} only when the request provably never left (the connection failed first). */

@@ -190,4 +190,53 @@ class HostileServerIT {
                     .isInstanceOf(io.asyncinvoke.client.DecodeException.class);
         }
     }
+
+    // ------------------------------------------------------------------ TLS
+
+    /** A TLS server whose certificate nobody trusts: a key pair made by the JDK's keytool for the test. */
+    private static reactor.netty.DisposableServer untrustedTlsServer(java.nio.file.Path dir,
+                                                                     AtomicInteger connections) throws Exception {
+        java.nio.file.Path store = dir.resolve("untrusted.p12");
+        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "untrusted", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory managers = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(keys, "changeit".toCharArray());
+        io.netty.handler.ssl.SslContext tls = io.netty.handler.ssl.SslContextBuilder.forServer(managers).build();
+        return reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .secure(spec -> spec.sslContext(tls))
+                .doOnChannelInit((observer, channel, remote) -> connections.incrementAndGet())
+                .handle((req, res) -> res.header("content-type", "application/json").sendString(reactor.core.publisher.Mono.just(JOB)))
+                .bindNow();
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefusedOnceNotRetriedAndNothingIsSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        reactor.netty.DisposableServer server = untrustedTlsServer(dir, connections);
+        try {
+            AsyncInvokeAsyncClient client = Harness.client("https://127.0.0.1:" + server.port()).buildAsyncClient();
+
+            io.asyncinvoke.client.TransportException get = await(client.get("job-1"))
+                    .error(io.asyncinvoke.client.TransportException.class);
+            Throwable submit = await(client.submit(image("tls"))).error;
+
+            assertThat(get.requestSent()).isFalse();
+            assertThat(get).hasMessageContaining("TLS handshake");
+            assertThat(submit).as("refused before anything was sent: not an unknown outcome")
+                    .isInstanceOf(io.asyncinvoke.client.TransportException.class);
+            assertThat(connections).as("one attempt each, no retries of a refused certificate").hasValue(2);
+        } finally {
+            server.disposeNow();
+        }
+    }
 }
