@@ -35,11 +35,13 @@ public final class AsyncInvokeAsyncClient {
     private final AsyncInvokeListener listener;
     private final String endpoint;
     private final MediaDownloader downloader;
+    private final DownloadOptions downloadOptions;
 
     AsyncInvokeAsyncClient(JobApi api, PollingOptions pollingOptions, AsyncInvokeListener listener, String endpoint,
-                           MediaDownloader downloader) {
+                           MediaDownloader downloader, DownloadOptions downloadOptions) {
         this.api = api;
         this.downloader = downloader;
+        this.downloadOptions = downloadOptions;
         this.statusEndpoint = new StatusEndpoint(api);
         this.watcher = new JobWatcher(api, listener, statusEndpoint);
         this.pollingOptions = pollingOptions;
@@ -143,12 +145,20 @@ public final class AsyncInvokeAsyncClient {
      *
      * <p><b>The API key is never sent</b>: output URLs point to other hosts. Redirects are followed
      * (to http and https only). Retried like reads ({@link RetryOptions}: 429, 5xx, connection
-     * errors, timeouts). Fails with {@link IllegalArgumentException} for a URL that is not http(s),
-     * {@link DownloadException} for an error status, {@link TransportException} when no complete
-     * answer came, and {@link java.io.UncheckedIOException} when the file cannot be written.
+     * errors, timeouts). Bounded by the client's {@link DownloadOptions}: size (and the output's
+     * {@code file_size}) and overall time. Fails with {@link IllegalArgumentException} for a URL that
+     * is not http(s), {@link DownloadException} for an error status or a body over its limit,
+     * {@link TransportException} when no complete answer came in time, and
+     * {@link java.io.UncheckedIOException} when the file cannot be written. A file name the file
+     * system refuses falls back to {@code <request_id>-<n>}.
      */
     public Mono<Path> download(MediaFile file, Path directory) {
-        return downloader.download(file, directory);
+        return downloader.download(file, directory, downloadOptions);
+    }
+
+    /** As {@link #download(MediaFile, Path)}, with other limits than the client's. */
+    public Mono<Path> download(MediaFile file, Path directory, DownloadOptions options) {
+        return downloader.download(file, directory, options);
     }
 
     /**
@@ -157,10 +167,21 @@ public final class AsyncInvokeAsyncClient {
      * {@link #download(MediaFile, Path)}. Completes empty for a job without output.
      */
     public Flux<Path> downloadAll(Job job, Path directory) {
+        return downloadAll(job, directory, downloadOptions);
+    }
+
+    /** As {@link #downloadAll(Job, Path)}, each file with {@code options}' limits. */
+    public Flux<Path> downloadAll(Job job, Path directory, DownloadOptions options) {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(options, "options");
         return Flux.defer(() -> Flux.fromIterable(JobOutput.of(job).files()))
-                .concatMap(file -> downloader.download(file, directory));
+                .concatMap(file -> downloader.download(file, directory, options));
+    }
+
+    /** The download limits of this client ({@link AsyncInvokeClientBuilder#downloadOptions(DownloadOptions)}). */
+    public DownloadOptions downloadOptions() {
+        return downloadOptions;
     }
 
     /** The polling options watches use unless given others. */

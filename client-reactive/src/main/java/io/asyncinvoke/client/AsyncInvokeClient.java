@@ -81,6 +81,11 @@ public final class AsyncInvokeClient {
         return async.download(file, directory).block();
     }
 
+    /** As {@link #download(MediaFile, Path)}, with other limits than the client's. */
+    public Path download(MediaFile file, Path directory, DownloadOptions options) {
+        return async.download(file, directory, options).block();
+    }
+
     /**
      * Downloads every file of a completed job's output into {@code directory} and returns the saved
      * paths in output order; see {@link AsyncInvokeAsyncClient#downloadAll(Job, Path)}.

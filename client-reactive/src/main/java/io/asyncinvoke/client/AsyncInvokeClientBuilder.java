@@ -56,6 +56,7 @@ public final class AsyncInvokeClientBuilder {
     private String userAgentSuffix;
     private boolean allowInsecureHttp;
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private DownloadOptions downloadOptions = DownloadOptions.defaults();
     private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
     private Function<String, String> environment = System::getenv;
 
@@ -157,6 +158,12 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
+    /** Limits of downloads of output files (default {@link DownloadOptions#defaults()}: 2 GiB, 1 hour). */
+    public AsyncInvokeClientBuilder downloadOptions(DownloadOptions downloadOptions) {
+        this.downloadOptions = Objects.requireNonNull(downloadOptions, "downloadOptions");
+        return this;
+    }
+
     /** Allows a plain {@code http://} endpoint on a non-loopback host (off by default). */
     public AsyncInvokeClientBuilder allowInsecureHttp(boolean allowInsecureHttp) {
         this.allowInsecureHttp = allowInsecureHttp;
@@ -207,7 +214,7 @@ public final class AsyncInvokeClientBuilder {
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
                 RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()), maxResponseBytes);
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
-                new MediaDownloader(media, retries, listener, redactor));
+                new MediaDownloader(media, retries, listener, redactor), downloadOptions);
     }
 
     /** Builds the blocking client; see {@link #buildAsyncClient()}. */

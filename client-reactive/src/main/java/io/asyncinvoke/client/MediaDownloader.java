@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,8 @@ final class MediaDownloader {
     private static final int SNIPPET_CHARS = 200;
     private static final int SNIPPET_WINDOW_BYTES = 16 * 1024;
     private static final int MAX_NAME_ATTEMPTS = 10_000;
+    /** Browsers stop at about 20; a media URL that needs more is going round in circles. */
+    static final int MAX_REDIRECTS = 10;
 
     private final HttpClient http;
     private final RetryPolicy retries;
@@ -81,6 +85,9 @@ final class MediaDownloader {
         if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
             return false;
         }
+        if (request.redirectedFrom().length >= MAX_REDIRECTS) {
+            return false; // a loop, or near enough: the 3xx is reported as such
+        }
         String location = response.responseHeaders().get(HttpHeaderNames.LOCATION);
         if (location == null) {
             return false;
@@ -94,12 +101,17 @@ final class MediaDownloader {
         }
     }
 
-    Mono<Path> download(MediaFile file, Path directory) {
+    Mono<Path> download(MediaFile file, Path directory, DownloadOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(options, "options");
         return Mono.defer(() -> {
             URI url = requireHttpUrl(file.url());
-            return retries.apply(Operation.DOWNLOAD, Mono.defer(() -> new Attempt(file, url, directory).run()));
+            // cancelled at the deadline: the attempt in flight deletes its part file as on any cancel
+            return retries.apply(Operation.DOWNLOAD, Mono.defer(() -> new Attempt(file, url, directory, options).run()))
+                    .timeout(options.timeout(), Mono.error(() -> new TransportException("Download of "
+                            + file.displayUrl() + " failed: timed out after " + DurationFormat.format(options.timeout())
+                            + " (DownloadOptions.timeout)", file.requestId().orElse(null), true, true, null, false)));
         });
     }
 
@@ -125,13 +137,17 @@ final class MediaDownloader {
         final URI url;
         final Path directory;
         final String requestId;
+        /** The most this file may have: the options' limit, or less when the output stated its size. */
+        final long limit;
         final long startNanos = System.nanoTime();
+        private long received;
 
-        Attempt(MediaFile file, URI url, Path directory) {
+        Attempt(MediaFile file, URI url, Path directory, DownloadOptions options) {
             this.file = file;
             this.url = url;
             this.directory = directory;
             this.requestId = file.requestId().orElse(null);
+            this.limit = Math.min(options.maxBytes(), file.fileSize().orElse(Long.MAX_VALUE));
         }
 
         Mono<Path> run() {
@@ -140,6 +156,10 @@ final class MediaDownloader {
                         int status = response.status().code();
                         if (status < 200 || status >= 300) {
                             return snippet(body).flatMap(snippet -> Mono.error(failed(response, status, snippet)));
+                        }
+                        long declared = declaredLength(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+                        if (declared > limit) {
+                            return Mono.error(tooLarge(status, "declares " + declared + " bytes, more"));
                         }
                         String contentType = response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
                         return save(body, contentType).doOnNext(path -> completed(status, null));
@@ -152,9 +172,11 @@ final class MediaDownloader {
             return Mono.usingWhen(
                     Mono.fromCallable(() -> PartFile.create(directory)).subscribeOn(Schedulers.boundedElastic()),
                     part -> body.asByteArray()
+                            .doOnNext(this::count)
                             .publishOn(Schedulers.boundedElastic(), CHUNKS_IN_FLIGHT)
                             .doOnNext(part::write)
-                            .then(Mono.fromCallable(() -> part.moveTo(MediaFileNames.choose(file, contentType)))),
+                            .then(Mono.fromCallable(() -> part.moveTo(MediaFileNames.choose(file, contentType),
+                                    MediaFileNames.fallback(file, contentType)))),
                     part -> discard(part),
                     (part, error) -> discard(part),
                     part -> discard(part));
@@ -164,13 +186,56 @@ final class MediaDownloader {
             return Mono.fromRunnable(part::discard).subscribeOn(Schedulers.boundedElastic()).then();
         }
 
+        /** On the event loop, before the chunk is queued for writing: a body past the limit stops here. */
+        private void count(byte[] chunk) {
+            received += chunk.length;
+            if (received > limit) {
+                throw tooLarge(200, "is longer");
+            }
+        }
+
+        private DownloadException tooLarge(int status, String how) {
+            boolean stated = file.fileSize().isPresent() && limit == file.fileSize().getAsLong();
+            DownloadException error = new DownloadException("Download of " + describe() + " failed: the body " + how
+                    + " than " + (stated ? "the " + limit + " bytes the output stated (file_size)"
+                    : "the " + limit + " bytes a download may have (DownloadOptions.maxBytes)") + "; nothing was saved",
+                    requestId, status, RateLimitInfo.NONE, null, file.displayUrl());
+            completed(status, error);
+            return error;
+        }
+
         private DownloadException failed(HttpClientResponse response, int status, String snippet) {
             DownloadException error = new DownloadException("Download of " + describe() + " failed: HTTP " + status
+                    + redirectProblem(response, status)
                     + (snippet.isEmpty() ? "" : " (body: " + snippet + ")"), requestId, status,
                     RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()),
                     snippet.isEmpty() ? null : snippet, file.displayUrl());
             completed(status, error);
             return error;
+        }
+
+        /** Why a redirect was not followed, when the answer is one. */
+        private String redirectProblem(HttpClientResponse response, int status) {
+            if (status < 300 || status >= 400) {
+                return "";
+            }
+            String location = response.responseHeaders().get(HttpHeaderNames.LOCATION);
+            if (location == null || location.isBlank()) {
+                return ", a redirect without a Location";
+            }
+            if (response.redirectedFrom().length >= MAX_REDIRECTS) {
+                return ", redirected " + response.redirectedFrom().length + " times already: not followed further";
+            }
+            try {
+                String scheme = new URI(location.strip()).getScheme();
+                if (scheme != null && !scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+                    return ", a redirect to a " + Failures.printable(scheme, 20) + ": URL, which is not followed"
+                            + " (http and https only)";
+                }
+            } catch (URISyntaxException e) {
+                return ", a redirect to a malformed Location";
+            }
+            return ", a redirect that was not followed";
         }
 
         private Throwable mapFailure(Throwable failure) {
@@ -212,6 +277,17 @@ final class MediaDownloader {
         }
     }
 
+    private static long declaredLength(String value) {
+        if (value == null) {
+            return -1;
+        }
+        String v = value.trim();
+        if (v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v);
+    }
+
     /**
      * The start of an error body, redacted, printable and on one line; the rest is read and
      * dropped. Far more is kept than shown, so that the redaction sees a whole escaped key before
@@ -237,10 +313,18 @@ final class MediaDownloader {
      * they are never mistaken for (and retried as) network failures.
      */
     static final class PartFile {
+        /**
+         * Part files being written, for the shutdown hook: a JVM stopped by Ctrl-C or SIGTERM runs
+         * no Reactor cleanup, but it runs shutdown hooks, and must not leave half a file behind.
+         */
+        private static final Set<PartFile> LIVE = ConcurrentHashMap.newKeySet();
+
         private final Path directory;
         private final Path path;
         private final FileChannel channel;
         private volatile boolean moved;
+        /** Set by {@link #discard()}, which may come from the shutdown hook while a write is under way. */
+        private volatile boolean discarded;
 
         private PartFile(Path directory, Path path, FileChannel channel) {
             this.directory = directory;
@@ -255,8 +339,11 @@ final class MediaDownloader {
                     Path path = directory.resolve(".async-invoke-" + Long.toHexString(ThreadLocalRandom.current()
                             .nextLong()) + ".part");
                     try {
-                        return new PartFile(directory, path, FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE));
+                        PartFile part = new PartFile(directory, path, FileChannel.open(path,
+                                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                        ShutdownCleanup.INSTALLED.hashCode(); // installs the hook on first use
+                        LIVE.add(part);
+                        return part;
                     } catch (FileAlreadyExistsException taken) {
                         // another download drew the same name: draw again
                     }
@@ -267,6 +354,9 @@ final class MediaDownloader {
         }
 
         void write(byte[] chunk) {
+            if (discarded) {
+                return; // the JVM is stopping, or the download was abandoned: nothing to keep
+            }
             try {
                 ByteBuffer buffer = ByteBuffer.wrap(chunk);
                 while (buffer.hasRemaining()) {
@@ -281,38 +371,62 @@ final class MediaDownloader {
          * Moves the complete file to {@code name} in the directory, or to {@code name-1},
          * {@code name-2}, ... when taken. The name is first claimed with an exclusive create, so no
          * existing file (nor a concurrent download's) is ever replaced; the rename then swaps in the
-         * content atomically.
+         * content atomically. When the file system refuses the name itself (too long, a character
+         * it does not take), {@code fallback} is used instead: one odd name never loses a file.
          */
-        Path moveTo(String name) {
+        Path moveTo(String name, String fallback) {
             try {
                 channel.close();
-                for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
-                    Path target = directory.resolve(n == 0 ? name : MediaFileNames.numbered(name, n));
-                    try {
-                        Files.createFile(target);
-                    } catch (FileAlreadyExistsException taken) {
-                        continue;
-                    }
-                    try {
-                        Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (IOException e) {
-                        Files.deleteIfExists(target);
-                        throw e;
-                    }
-                    moved = true;
-                    return target;
-                }
-                throw new FileAlreadyExistsException(directory.resolve(name).toString(), null,
-                        "and " + MAX_NAME_ATTEMPTS + " numbered variants exist");
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot save " + name + " in " + directory + ": " + e, e);
+                throw new UncheckedIOException("Cannot write " + path + ": " + e, e);
             }
+            try {
+                return claim(name);
+            } catch (FileAlreadyExistsException allTaken) {
+                throw new UncheckedIOException("Cannot save " + name + " in " + directory + ": " + allTaken, allTaken);
+            } catch (IOException | java.nio.file.InvalidPathException refused) {
+                if (name.equals(fallback)) {
+                    throw new UncheckedIOException("Cannot save " + name + " in " + directory + ": " + refused,
+                            refused instanceof IOException ? (IOException) refused : new IOException(refused));
+                }
+                LOG.debug("the name {} was refused ({}); saving as {}", name, refused.toString(), fallback);
+                try {
+                    return claim(fallback);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot save " + fallback + " in " + directory + ": " + e, e);
+                }
+            }
+        }
+
+        /** Claims {@code name}, or the first free numbered variant of it, and moves the content there. */
+        private Path claim(String name) throws IOException {
+            for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+                Path target = directory.resolve(n == 0 ? name : MediaFileNames.numbered(name, n));
+                try {
+                    Files.createFile(target);
+                } catch (FileAlreadyExistsException taken) {
+                    continue;
+                }
+                try {
+                    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    Files.deleteIfExists(target);
+                    throw e;
+                }
+                moved = true;
+                LIVE.remove(this);
+                return target;
+            }
+            throw new FileAlreadyExistsException(directory.resolve(name).toString(), null,
+                    "and " + MAX_NAME_ATTEMPTS + " numbered variants exist");
         }
 
         /** Closes and deletes the part file unless it was moved into place. Never throws. */
         void discard() {
+            discarded = true;
+            LIVE.remove(this);
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -324,6 +438,32 @@ final class MediaDownloader {
                 } catch (IOException e) {
                     LOG.warn("Could not delete the partial download {}: {}", path, e.toString());
                 }
+            }
+        }
+
+        /** What the shutdown hook does: every part file still being written is deleted. */
+        static void discardAllLive() {
+            for (PartFile part : LIVE.toArray(new PartFile[0])) {
+                part.discard();
+            }
+        }
+
+        static int liveCount() {
+            return LIVE.size();
+        }
+
+        /** The hook, registered once, when the first part file is created. */
+        private static final class ShutdownCleanup {
+            static final Thread INSTALLED = install();
+
+            private static Thread install() {
+                Thread hook = new Thread(PartFile::discardAllLive, "async-invoke-part-file-cleanup");
+                try {
+                    Runtime.getRuntime().addShutdownHook(hook);
+                } catch (IllegalStateException | SecurityException shuttingDown) {
+                    // already shutting down, or not allowed: the Reactor cleanup paths remain
+                }
+                return hook;
             }
         }
     }

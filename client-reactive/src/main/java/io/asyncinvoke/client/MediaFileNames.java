@@ -15,8 +15,16 @@ import java.util.Set;
  */
 final class MediaFileNames {
 
-    /** Long enough for any real name, short enough for every file system once a suffix is added. */
-    static final int MAX_LENGTH = 120;
+    /**
+     * Long enough for any real name, short enough for every file system once a suffix is added:
+     * counted in UTF-8 bytes, as file systems count (255 bytes on most), not in characters.
+     */
+    static final int MAX_BYTES = 200;
+
+    /** Names Windows reserves for devices, with or without an extension; files move between systems. */
+    private static final Set<String> WINDOWS_RESERVED = Set.of("con", "prn", "aux", "nul", "com1", "com2", "com3",
+            "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7",
+            "lpt8", "lpt9");
 
     private static final Map<String, String> BY_CONTENT_TYPE = Map.ofEntries(
             Map.entry("image/png", ".png"),
@@ -54,14 +62,26 @@ final class MediaFileNames {
             base = safe(urlSegment);
         }
         if (base == null) {
-            String id = safe(file.requestId().orElse(null));
-            base = (id == null ? "download" : id) + "-" + file.index();
+            base = fallbackBase(file);
         }
+        return withExtension(base, extension(file, responseContentType), urlSegment == null ? null : extensionOf(urlSegment));
+    }
+
+    /** The plain name used when the chosen one is refused by the file system: {@code <request_id>-<n>.<ext>}. */
+    static String fallback(MediaFile file, String responseContentType) {
+        String urlSegment = lastSegment(file.url());
+        return withExtension(fallbackBase(file), extension(file, responseContentType),
+                urlSegment == null ? null : extensionOf(urlSegment));
+    }
+
+    private static String fallbackBase(MediaFile file) {
+        String id = safe(file.requestId().orElse(null));
+        return (id == null ? "download" : id) + "-" + file.index();
+    }
+
+    private static String extension(MediaFile file, String responseContentType) {
         String extension = extensionFor(file.contentType().orElse(null));
-        if (extension == null) {
-            extension = extensionFor(responseContentType);
-        }
-        return withExtension(base, extension, urlSegment == null ? null : extensionOf(urlSegment));
+        return extension != null ? extension : extensionFor(responseContentType);
     }
 
     /** {@code name} with {@code -n} before its extension. */
@@ -112,16 +132,33 @@ final class MediaFileNames {
         if (cleaned.isEmpty()) {
             return null;
         }
-        if (cleaned.length() > MAX_LENGTH) {
+        if (utf8Length(cleaned) > MAX_BYTES) {
             String extension = extensionOf(cleaned);
             String ext = extension == null ? "" : extension;
-            int cut = MAX_LENGTH - ext.length();
-            if (Character.isHighSurrogate(cleaned.charAt(cut - 1))) {
-                cut--;
+            String stem = cleaned.substring(0, cleaned.length() - ext.length());
+            int budget = MAX_BYTES - utf8Length(ext);
+            int end = 0;
+            int bytes = 0;
+            while (end < stem.length()) {
+                int c = stem.codePointAt(end);
+                int size = utf8Length(new String(Character.toChars(c)));
+                if (bytes + size > budget) {
+                    break;
+                }
+                bytes += size;
+                end += Character.charCount(c);
             }
-            cleaned = cleaned.substring(0, cut).strip() + ext;
+            cleaned = stem.substring(0, end).strip() + ext;
+        }
+        String stem = cleaned.indexOf('.') < 0 ? cleaned : cleaned.substring(0, cleaned.indexOf('.'));
+        if (WINDOWS_RESERVED.contains(stem.strip().toLowerCase(Locale.ROOT))) {
+            cleaned = "_" + cleaned;
         }
         return cleaned;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The extension for a content type (parameters ignored), or {@code null} when unknown. */

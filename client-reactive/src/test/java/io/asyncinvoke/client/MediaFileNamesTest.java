@@ -102,7 +102,8 @@ class MediaFileNamesTest {
     @Test
     void longNamesAreShortenedKeepingTheExtension() {
         String saved = MediaFileNames.choose(file("https://m.example/x/y", "audio/wav", "n".repeat(500) + ".wav"), null);
-        assertThat(saved).hasSize(MediaFileNames.MAX_LENGTH).endsWith("n.wav");
+        assertThat(saved.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(MediaFileNames.MAX_BYTES);
+        assertThat(saved).endsWith("n.wav");
     }
 
     @Test
