@@ -212,7 +212,9 @@ public final class AsyncInvokeClientBuilder {
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
         // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
         JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()), maxResponseBytes);
+                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()), maxResponseBytes,
+                ConcurrencyLimit.of(base.configuration().connectionProvider() == null ? 0
+                        : base.configuration().connectionProvider().maxConnections()));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
                 new MediaDownloader(media, retries, listener, redactor), downloadOptions);
     }

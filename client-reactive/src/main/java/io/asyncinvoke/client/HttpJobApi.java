@@ -49,6 +49,7 @@ final class HttpJobApi implements JobApi {
     private final Redactor redactor;
     private final RequestBudget budget;
     private final long maxBodyBytes;
+    private final ConcurrencyLimit inFlight;
 
     /**
      * @param http           configured with the base URL, credentials and timeouts (including the
@@ -57,9 +58,10 @@ final class HttpJobApi implements JobApi {
      * @param redactor       removes the API key from any text that could come back from the network
      * @param budget         every attempt (retries included) takes a token from it first
      * @param maxBodyBytes   the longest answer body read
+     * @param inFlight       how many attempts may be in flight at once (the pool's connections)
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
-               Redactor redactor, RequestBudget budget, long maxBodyBytes) {
+               Redactor redactor, RequestBudget budget, long maxBodyBytes, ConcurrencyLimit inFlight) {
         this.http = http;
         this.get = http.get();
         this.basePath = basePath;
@@ -69,12 +71,13 @@ final class HttpJobApi implements JobApi {
         this.redactor = redactor;
         this.budget = budget;
         this.maxBodyBytes = maxBodyBytes;
+        this.inFlight = inFlight;
     }
 
     @Override
     public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
         String modelId = request.getModelId();
-        return retries.apply(Operation.SUBMIT, budget.gate(Mono.defer(() -> {
+        return retries.apply(Operation.SUBMIT, budget.gate(inFlight.gate(Mono.defer(() -> {
             byte[] body;
             try {
                 body = REQUEST_WRITER.writeValueAsBytes(request);
@@ -94,32 +97,32 @@ final class HttpJobApi implements JobApi {
                             collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
                     .single()
                     .onErrorMap(attempt::transportFailure);
-        })));
+        }))));
     }
 
     @Override
     public Mono<ApiResponse<JobStatus>> status(String requestId) {
         String path = jobsPrefix + Inputs.pathSegment(requestId) + "/status";
-        return retries.apply(Operation.STATUS, budget.gate(Mono.defer(() -> {
+        return retries.apply(Operation.STATUS, budget.gate(inFlight.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
             return get.uri(path)
                     .response((response, bytes) -> collect(response, bytes, attempt, attempt::decodeStatus))
                     .single()
                     .onErrorMap(attempt::transportFailure);
-        })));
+        }))));
     }
 
     @Override
     public Mono<ApiResponse<Job>> job(String requestId) {
         String path = jobsPrefix + Inputs.pathSegment(requestId);
-        return retries.apply(Operation.GET, budget.gate(Mono.defer(() -> {
+        return retries.apply(Operation.GET, budget.gate(inFlight.gate(Mono.defer(() -> {
             Attempt attempt = new Attempt(Operation.GET, requestId, null);
             return get.uri(path)
                     .response((response, bytes) ->
                             collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
                     .single()
                     .onErrorMap(attempt::transportFailure);
-        })));
+        }))));
     }
 
     /**

@@ -239,4 +239,24 @@ class HostileServerIT {
             server.disposeNow();
         }
     }
+
+    // ------------------------------------------------------------------ load without a budget
+
+    @Test
+    void twoThousandWatchesWithTheBudgetOffWaitForConnectionsInsteadOfFailing() {
+        try (io.asyncinvoke.simulator.Simulator sim = Harness.simulator().runningFor(Duration.ofSeconds(2)).journal(false)
+                .start()) {
+            AsyncInvokeAsyncClient client = Harness.client(sim.baseUrl()).buildAsyncClient();
+            String id = await(client.submit(image("watched by many"))).value().getRequestId();
+
+            java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Long completed = reactor.core.publisher.Flux.range(0, 2000)
+                    .flatMap(i -> client.watch(id).last().doOnError(errors::add).onErrorResume(e -> reactor.core.publisher.Mono.empty()),
+                            2000)
+                    .count().block(Duration.ofMinutes(2));
+
+            assertThat(errors).as("errors (the first: %s)", errors.isEmpty() ? "none" : errors.get(0)).isEmpty();
+            assertThat(completed).isEqualTo(2000);
+        }
+    }
 }
