@@ -42,7 +42,7 @@ import java.util.Objects;
 public final class PollingOptions {
 
     private static final PollingOptions DEFAULTS = new PollingOptions(Duration.ofMillis(500), Duration.ofMillis(500),
-            1.5, Duration.ofSeconds(5), 0.2, Duration.ofMinutes(10), true, PollingEndpoint.JOB);
+            1.5, Duration.ofSeconds(5), 0.2, Duration.ofMinutes(10), false, null, PollingEndpoint.JOB);
 
     private final Duration firstDelay;
     private final Duration interval;
@@ -50,22 +50,22 @@ public final class PollingOptions {
     private final Duration maxInterval;
     private final double jitter;
     private final Duration timeout;
-    private final boolean adaptive;
+    /** Whether the first delay, interval, backoff factor or maximum interval was set: a fixed schedule asked for. */
+    private final boolean scheduleSet;
+    /** {@link #withAdaptive(boolean)}, or {@code null}: then adaptive unless a schedule was set. */
+    private final Boolean adaptive;
     private final PollingEndpoint endpoint;
 
     private PollingOptions(Duration firstDelay, Duration interval, double backoffFactor, Duration maxInterval,
-                           double jitter, Duration timeout, PollingEndpoint endpoint) {
-        this(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, false, endpoint);
-    }
-
-    private PollingOptions(Duration firstDelay, Duration interval, double backoffFactor, Duration maxInterval,
-                           double jitter, Duration timeout, boolean adaptive, PollingEndpoint endpoint) {
+                           double jitter, Duration timeout, boolean scheduleSet, Boolean adaptive,
+                           PollingEndpoint endpoint) {
         this.firstDelay = firstDelay;
         this.interval = interval;
         this.backoffFactor = backoffFactor;
         this.maxInterval = maxInterval;
         this.jitter = jitter;
         this.timeout = timeout;
+        this.scheduleSet = scheduleSet;
         this.adaptive = adaptive;
         this.endpoint = endpoint;
     }
@@ -78,13 +78,13 @@ public final class PollingOptions {
     /** Delay before the first poll after a submit (zero or more). */
     public PollingOptions withFirstDelay(Duration firstDelay) {
         return new PollingOptions(nonNegative(firstDelay, "firstDelay"), interval, backoffFactor, maxInterval,
-                jitter, timeout, endpoint);
+                jitter, timeout, true, adaptive, endpoint);
     }
 
     /** Delay between the first two polls; later delays grow by the backoff factor (positive). */
     public PollingOptions withInterval(Duration interval) {
         return new PollingOptions(firstDelay, positive(interval, "interval"), backoffFactor, maxInterval, jitter,
-                timeout, endpoint);
+                timeout, true, adaptive, endpoint);
     }
 
     /** Growth of the delay from one poll to the next (1.0 for a fixed interval; at least 1.0). */
@@ -92,13 +92,14 @@ public final class PollingOptions {
         if (!(backoffFactor >= 1.0) || Double.isInfinite(backoffFactor)) {
             throw new IllegalArgumentException("backoffFactor must be a finite number >= 1.0, was " + backoffFactor);
         }
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, endpoint);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, true, adaptive,
+                endpoint);
     }
 
     /** Upper bound of the delay between polls before jitter (positive). */
     public PollingOptions withMaxInterval(Duration maxInterval) {
         return new PollingOptions(firstDelay, interval, backoffFactor, positive(maxInterval, "maxInterval"), jitter,
-                timeout, endpoint);
+                timeout, true, adaptive, endpoint);
     }
 
     /** Random spread of each delay, as a fraction of it: 0.2 means ±20 % (0.0 to 1.0). */
@@ -106,24 +107,26 @@ public final class PollingOptions {
         if (!(jitter >= 0.0 && jitter <= 1.0)) {
             throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, was " + jitter);
         }
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive, endpoint);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, scheduleSet,
+                adaptive, endpoint);
     }
 
     /** How long a watch may take overall before it ends with {@link AsyncInvokeTimeoutException} (positive). */
     public PollingOptions withTimeout(Duration timeout) {
         return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter,
-                positive(timeout, "timeout"), adaptive, endpoint);
+                positive(timeout, "timeout"), scheduleSet, adaptive, endpoint);
     }
 
     /**
-     * Whether the schedule adapts to each model's learned job durations (see above). On in
-     * {@link #defaults()}; setting the first delay, interval, backoff factor or maximum interval
-     * switches it off, since that asks for a fixed schedule. {@code withAdaptive(true)} after them
-     * keeps learning, with the maximum interval as the longest adaptive delay and the rest for
-     * models not learned yet.
+     * Whether the schedule adapts to each model's learned job durations (see above). Unless said
+     * here, it is on, and off once the first delay, interval, backoff factor or maximum interval is
+     * set, since that asks for a fixed schedule. Said here, in any order with those, it wins:
+     * {@code withAdaptive(true)} keeps learning, with the maximum interval as the longest adaptive
+     * delay and the rest for models not learned yet.
      */
     public PollingOptions withAdaptive(boolean adaptive) {
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive, endpoint);
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, scheduleSet,
+                adaptive, endpoint);
     }
 
     /**
@@ -133,8 +136,8 @@ public final class PollingOptions {
      * does not serve it.
      */
     public PollingOptions withEndpoint(PollingEndpoint endpoint) {
-        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, adaptive,
-                Objects.requireNonNull(endpoint, "endpoint"));
+        return new PollingOptions(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, scheduleSet,
+                adaptive, Objects.requireNonNull(endpoint, "endpoint"));
     }
 
     /** @see #withEndpoint(PollingEndpoint) */
@@ -144,7 +147,7 @@ public final class PollingOptions {
 
     /** @see #withAdaptive(boolean) */
     public boolean isAdaptive() {
-        return adaptive;
+        return adaptive != null ? adaptive : !scheduleSet;
     }
 
     /** @see #withFirstDelay(Duration) */
@@ -193,9 +196,32 @@ public final class PollingOptions {
         return value;
     }
 
+    /** Equal when every value it yields is equal, however it was built. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof PollingOptions)) {
+            return false;
+        }
+        PollingOptions other = (PollingOptions) o;
+        return firstDelay.equals(other.firstDelay) && interval.equals(other.interval)
+                && Double.compare(backoffFactor, other.backoffFactor) == 0 && maxInterval.equals(other.maxInterval)
+                && Double.compare(jitter, other.jitter) == 0 && timeout.equals(other.timeout)
+                && isAdaptive() == other.isAdaptive() && endpoint == other.endpoint;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(firstDelay, interval, backoffFactor, maxInterval, jitter, timeout, isAdaptive(), endpoint);
+    }
+
     @Override
     public String toString() {
-        return "PollingOptions{firstDelay=" + firstDelay + ", interval=" + interval + ", backoffFactor="
-                + backoffFactor + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", timeout=" + timeout + ", adaptive=" + adaptive + ", endpoint=" + endpoint + '}';
+        return "PollingOptions{firstDelay=" + DurationFormat.format(firstDelay) + ", interval="
+                + DurationFormat.format(interval) + ", backoffFactor=" + backoffFactor + ", maxInterval="
+                + DurationFormat.format(maxInterval) + ", jitter=" + jitter + ", timeout=" + DurationFormat.format(timeout)
+                + ", adaptive=" + isAdaptive() + ", endpoint=" + endpoint + '}';
     }
 }

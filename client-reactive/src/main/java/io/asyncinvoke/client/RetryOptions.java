@@ -27,9 +27,6 @@ public final class RetryOptions {
 
     private RetryOptions(int maxAttempts, Duration minBackoff, Duration maxBackoff, double jitter,
                          Duration maxServerDelay) {
-        if (maxBackoff.compareTo(minBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is below minBackoff " + minBackoff);
-        }
         this.maxAttempts = maxAttempts;
         this.minBackoff = minBackoff;
         this.maxBackoff = maxBackoff;
@@ -61,7 +58,10 @@ public final class RetryOptions {
                 maxServerDelay);
     }
 
-    /** Upper bound of the exponential delay (at least minBackoff). */
+    /**
+     * Upper bound of the exponential delay (at least minBackoff; the pair is checked when a client
+     * is built with these options, so they may be set in either order).
+     */
     public RetryOptions withMaxBackoff(Duration maxBackoff) {
         return new RetryOptions(maxAttempts, minBackoff, PollingOptions.positive(maxBackoff, "maxBackoff"), jitter,
                 maxServerDelay);
@@ -106,9 +106,38 @@ public final class RetryOptions {
         return maxServerDelay;
     }
 
+    /** The checks that concern several values at once, made when the options are used rather than while built. */
+    RetryOptions validate() {
+        if (maxBackoff.compareTo(minBackoff) < 0) {
+            throw new IllegalArgumentException("RetryOptions: maxBackoff " + DurationFormat.format(maxBackoff)
+                    + " is below minBackoff " + DurationFormat.format(minBackoff));
+        }
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof RetryOptions)) {
+            return false;
+        }
+        RetryOptions other = (RetryOptions) o;
+        return maxAttempts == other.maxAttempts && minBackoff.equals(other.minBackoff)
+                && maxBackoff.equals(other.maxBackoff) && Double.compare(jitter, other.jitter) == 0
+                && maxServerDelay.equals(other.maxServerDelay);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(maxAttempts, minBackoff, maxBackoff, jitter, maxServerDelay);
+    }
+
     @Override
     public String toString() {
-        return "RetryOptions{maxAttempts=" + maxAttempts + ", minBackoff=" + minBackoff + ", maxBackoff=" + maxBackoff
-                + ", jitter=" + jitter + ", maxServerDelay=" + maxServerDelay + '}';
+        return "RetryOptions{maxAttempts=" + maxAttempts + ", minBackoff=" + DurationFormat.format(minBackoff)
+                + ", maxBackoff=" + DurationFormat.format(maxBackoff) + ", jitter=" + jitter + ", maxServerDelay="
+                + DurationFormat.format(maxServerDelay) + '}';
     }
 }

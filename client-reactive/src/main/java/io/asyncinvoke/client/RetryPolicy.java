@@ -17,7 +17,7 @@ final class RetryPolicy {
     private final AsyncInvokeListener listener;
 
     RetryPolicy(RetryOptions options, AsyncInvokeListener listener) {
-        this.options = options;
+        this.options = options.validate();
         this.listener = listener;
     }
 

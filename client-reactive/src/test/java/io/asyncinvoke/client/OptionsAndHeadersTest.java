@@ -42,7 +42,7 @@ class OptionsAndHeadersTest {
     void retryOptionsRejectNonsense() {
         RetryOptions o = RetryOptions.defaults();
         assertThatThrownBy(() -> o.withMaxAttempts(0)).hasMessageContaining("maxAttempts");
-        assertThatThrownBy(() -> o.withMaxBackoff(Duration.ofMillis(1))).hasMessageContaining("below minBackoff");
+        assertThatThrownBy(() -> o.withMaxBackoff(Duration.ofMillis(1)).validate()).hasMessageContaining("below minBackoff");
         assertThatThrownBy(() -> o.withJitter(-0.1)).hasMessageContaining("jitter");
         assertThat(RetryOptions.none().maxAttempts()).isEqualTo(1);
     }
