@@ -1,38 +1,27 @@
 package io.asyncinvoke.client;
 
 /**
- * The service answered with an error status. Keeps everything the server said: the HTTP status,
- * the error envelope's {@code id}, {@code message} and {@code request_id}, the rate-limit headers,
- * and a short snippet of a body that was not the JSON envelope (an HTML page from a proxy, say).
+ * The API answered with an error status. Keeps everything the server said: the HTTP status, the
+ * error envelope's {@code id}, {@code message} and {@code request_id}, the rate-limit headers, and
+ * a short snippet of a body that was not the JSON envelope (an HTML page from a proxy, say).
  *
  * <p>Subtypes name the statuses callers usually handle apart: {@link AuthenticationException}
  * (401/403), {@link NotFoundException} (404) and {@link RateLimitedException} (429).
  */
-public class ApiException extends AsyncInvokeException {
+public class ApiException extends HttpResponseException {
 
     private static final long serialVersionUID = 1L;
 
-    private final int statusCode;
     private final String errorId;
     private final String errorMessage;
     private final String errorRequestId;
-    private final transient RateLimitInfo rateLimit;
-    private final String bodySnippet;
 
     ApiException(String message, String requestId, int statusCode, String errorId, String errorMessage,
                  String errorRequestId, RateLimitInfo rateLimit, String bodySnippet) {
-        super(message, requestId, null);
-        this.statusCode = statusCode;
+        super(message, requestId, statusCode, rateLimit, bodySnippet, null);
         this.errorId = errorId;
         this.errorMessage = errorMessage;
         this.errorRequestId = errorRequestId;
-        this.rateLimit = rateLimit == null ? RateLimitInfo.NONE : rateLimit;
-        this.bodySnippet = bodySnippet;
-    }
-
-    /** The HTTP status code. */
-    public int statusCode() {
-        return statusCode;
     }
 
     /** The error envelope's {@code id} (e.g. {@code not_found}), or {@code null} if the body had none. */
@@ -51,15 +40,5 @@ public class ApiException extends AsyncInvokeException {
      */
     public String errorRequestId() {
         return errorRequestId;
-    }
-
-    /** The rate-limit headers of the error response (never {@code null}; may be empty). */
-    public RateLimitInfo rateLimit() {
-        return rateLimit;
-    }
-
-    /** The start of a body that was not the JSON error envelope, or {@code null}. */
-    public String bodySnippet() {
-        return bodySnippet;
     }
 }

@@ -8,7 +8,7 @@ package io.asyncinvoke.client;
  * key, which is never sent to media hosts. {@link #url()} omits the query string, which may carry a
  * signature.
  */
-public final class DownloadException extends ApiException {
+public final class DownloadException extends HttpResponseException {
 
     private static final long serialVersionUID = 1L;
 
@@ -16,7 +16,7 @@ public final class DownloadException extends ApiException {
 
     DownloadException(String message, String requestId, int statusCode, RateLimitInfo rateLimit, String bodySnippet,
                       String url) {
-        super(message, requestId, statusCode, null, null, null, rateLimit, bodySnippet);
+        super(message, requestId, statusCode, rateLimit, bodySnippet, null);
         this.url = url;
     }
 

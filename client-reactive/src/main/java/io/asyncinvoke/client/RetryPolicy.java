@@ -60,13 +60,15 @@ final class RetryPolicy {
         if (failure instanceof AuthenticationException || failure instanceof NotFoundException) {
             return false;
         }
-        if (failure instanceof ApiException) {
-            int status = ((ApiException) failure).statusCode();
+        if (failure instanceof DecodeException) {
+            return ((DecodeException) failure).isRetryable();
+        }
+        if (failure instanceof HttpResponseException) {
+            int status = ((HttpResponseException) failure).statusCode();
             // 429 reaches here only from a media host; the API's own 429 is a RateLimitedException
             return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
         }
-        return failure instanceof TransportException
-                || failure instanceof DecodeException && ((DecodeException) failure).isRetryable();
+        return failure instanceof TransportException;
     }
 
     /**
@@ -79,8 +81,8 @@ final class RetryPolicy {
         double capped = Math.min(base, options.maxBackoff().toNanos());
         double spread = 1 + options.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         Duration backoff = Duration.ofNanos((long) Math.min(capped * spread, options.maxBackoff().toNanos()));
-        if (failure instanceof ApiException) {
-            Duration server = ((ApiException) failure).rateLimit().serverRequestedDelay(nowMillis);
+        if (failure instanceof HttpResponseException) {
+            Duration server = ((HttpResponseException) failure).rateLimit().serverRequestedDelay(nowMillis);
             if (server != null) {
                 if (server.compareTo(options.maxServerDelay()) > 0) {
                     return null;

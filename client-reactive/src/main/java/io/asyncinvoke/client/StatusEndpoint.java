@@ -48,7 +48,7 @@ final class StatusEndpoint {
 
     /** An answer that says the call itself is not served, as opposed to a failure of this one request. */
     static boolean isMissingAnswer(Throwable failure) {
-        if (!(failure instanceof ApiException) || failure instanceof DownloadException) {
+        if (!(failure instanceof ApiException)) {
             return false;
         }
         int status = ((ApiException) failure).statusCode();
