@@ -2,7 +2,7 @@ package io.asyncinvoke.benchmarks;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.JobUpdate;
 import io.asyncinvoke.client.RequestBudgetOptions;
@@ -71,13 +71,13 @@ public final class RateLimitBenchmark {
                             : RequestBudgetOptions.disabled())
                     .listener(new AsyncInvokeListener() {
                         @Override
-                        public void rateLimitWait(Duration delay) {
+                        public void rateLimitWait(io.asyncinvoke.client.spi.Exchange exchange, Duration delay) {
                             waits.incrementAndGet();
                         }
 
                         @Override
-                        public void requestCompleted(Operation operation, int statusCode, Throwable error,
-                                                     Duration duration) {
+                        public void requestCompleted(io.asyncinvoke.client.spi.Exchange exchange, int statusCode,
+                                                     Throwable error, Duration duration) {
                             answers.incrementAndGet();
                         }
                     })

@@ -1,5 +1,6 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
@@ -128,14 +129,16 @@ public final class PollingPolicyBenchmark {
         VirtualTimeScheduler clock = VirtualTimeScheduler.create();
         VirtualTimeScheduler.set(clock);
         try {
-            JobWatcher watcher = new JobWatcher(new TimelineApi(byId, clock), AsyncInvokeListener.NONE);
+            TimelineApi timeline = new TimelineApi(byId, clock);
+            JobWatcher watcher = new JobWatcher(timeline, AsyncInvokeListener.NONE, new StatusEndpoint(timeline),
+                    new JobDurations());
             long horizon = 0;
             for (SimJob job : jobs) {
                 Job accepted = new Job().requestId(job.id).modelId(job.model).status(JobState.QUEUED)
                         .createdAt(EPOCH.plusNanos(job.arrivalNanos));
-                ApiResponse<Job> submitted = new ApiResponse<>(accepted, "QUEUED", RateLimitInfo.NONE, 202);
+                ApiResponse<Job> submitted = new ApiResponse<>(accepted, "QUEUED", RateLimitInfo.NONE, null);
                 Mono.delay(Duration.ofNanos(job.arrivalNanos))
-                        .thenMany(watcher.watchSubmitted(submitted, options))
+                        .thenMany(watcher.watchSubmitted(submitted, options, new io.asyncinvoke.client.spi.JobCall(job.id, job.model, true)))
                         .filter(JobUpdate::isTerminal)
                         .subscribe(update -> job.detectedNanos = clock.now(TimeUnit.NANOSECONDS));
                 horizon = Math.max(horizon, job.completionNanos());
@@ -197,7 +200,7 @@ public final class PollingPolicyBenchmark {
                 job.requests++;
                 JobState state = state(job);
                 return new ApiResponse<>(new JobStatus().requestId(requestId).status(state), state.getValue(),
-                        RateLimitInfo.NONE, 200);
+                        RateLimitInfo.NONE, null);
             });
         }
 
@@ -215,7 +218,7 @@ public final class PollingPolicyBenchmark {
                 if (state == JobState.COMPLETED) {
                     body.completedAt(EPOCH.plusNanos(job.completionNanos())).output(Map.of("seed", 1));
                 }
-                return new ApiResponse<>(body, state.getValue(), RateLimitInfo.NONE, 200);
+                return new ApiResponse<>(body, state.getValue(), RateLimitInfo.NONE, null);
             });
         }
 

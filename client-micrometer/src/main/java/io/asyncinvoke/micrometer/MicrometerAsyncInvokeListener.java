@@ -1,6 +1,9 @@
 package io.asyncinvoke.micrometer;
 
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.JobCall;
 import io.asyncinvoke.client.DecodeException;
 import io.asyncinvoke.client.RateLimitedException;
 import io.asyncinvoke.client.TransportException;
@@ -123,28 +126,29 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     }
 
     @Override
-    public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
-        requests.withTags("operation", operation(operation), "outcome", outcome(statusCode, error),
+    public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
+        requests.withTags("operation", operation(exchange.operation()), "outcome", outcome(statusCode, error),
                 "status", statusClass(statusCode)).record(duration);
     }
 
     @Override
-    public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
-        retries.withTags("operation", operation(operation)).increment();
+    public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
+        retries.withTags("operation", operation(exchange.operation())).increment();
     }
 
     @Override
-    public void rateLimitWait(Duration delay) {
+    public void rateLimitWait(Exchange exchange, Duration delay) {
         rateLimitWaits.record(delay);
     }
 
     @Override
-    public void jobSubmitted(String modelId) {
-        submitted.withTags("model", model(modelId)).increment();
+    public void jobSubmitted(Exchange exchange, Job job) {
+        submitted.withTags("model", model(job.getModelId() != null ? job.getModelId()
+                : exchange == null ? null : exchange.modelId().orElse(null))).increment();
     }
 
     @Override
-    public void jobFinished(Job job) {
+    public void jobFinished(JobCall call, Job job) {
         JobState state = job.getStatus();
         if (state != JobState.COMPLETED && state != JobState.FAILED) {
             return;
@@ -161,12 +165,12 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     }
 
     @Override
-    public void watchStarted() {
+    public void watchStarted(JobCall call) {
         activeWatches.incrementAndGet();
     }
 
     @Override
-    public void watchEnded() {
+    public void watchEnded(JobCall call, Throwable error) {
         activeWatches.decrementAndGet();
     }
 

@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.JobCall;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.JobFailedException;
 import io.asyncinvoke.client.JobUpdate;
@@ -137,14 +139,14 @@ class MicrometerAsyncInvokeListenerTest {
     void listenersOnOneRegistryShareTheGauge() {
         MicrometerAsyncInvokeListener a = new MicrometerAsyncInvokeListener(registry);
         MicrometerAsyncInvokeListener b = new MicrometerAsyncInvokeListener(registry);
-        a.watchStarted();
-        b.watchStarted();
-        b.watchStarted();
-        a.watchEnded();
+        a.watchStarted(new JobCall("r", "m", false));
+        b.watchStarted(new JobCall("r", "m", false));
+        b.watchStarted(new JobCall("r", "m", false));
+        a.watchEnded(new JobCall("r", "m", false), null);
 
         assertThat(registry.get(ACTIVE_WATCHES).gauge().value()).isEqualTo(2);
         SimpleMeterRegistry other = new SimpleMeterRegistry();
-        new MicrometerAsyncInvokeListener(other).watchStarted();
+        new MicrometerAsyncInvokeListener(other).watchStarted(new JobCall("r", "m", false));
         assertThat(other.get(ACTIVE_WATCHES).gauge().value()).as("another registry counts apart").isEqualTo(1);
     }
 
@@ -164,14 +166,14 @@ class MicrometerAsyncInvokeListenerTest {
     void modelTagsAreBounded() {
         MicrometerAsyncInvokeListener listener = new MicrometerAsyncInvokeListener(registry);
         for (int i = 0; i < MicrometerAsyncInvokeListener.MAX_MODELS + 20; i++) {
-            listener.jobSubmitted("model-" + i);
+            listener.jobSubmitted(null, new Job().requestId("r").modelId("model-" + i));
         }
-        listener.jobSubmitted(null);
+        listener.jobSubmitted(null, new Job().requestId("r").modelId(null));
 
         assertThat(registry.find(JOBS_SUBMITTED).counters()).hasSize(MicrometerAsyncInvokeListener.MAX_MODELS + 2);
         assertThat(registry.get(JOBS_SUBMITTED).tag("model", "other").counter().count()).isEqualTo(20);
         assertThat(registry.get(JOBS_SUBMITTED).tag("model", "unknown").counter().count()).isEqualTo(1);
-        listener.jobSubmitted("model-0");
+        listener.jobSubmitted(null, new Job().requestId("r").modelId("model-0"));
         assertThat(registry.get(JOBS_SUBMITTED).tag("model", "model-0").counter().count()).isEqualTo(2);
     }
 
@@ -188,10 +190,10 @@ class MicrometerAsyncInvokeListenerTest {
     @Test
     void aJobWithoutTimestampsIsCountedButNotTimed() {
         MicrometerAsyncInvokeListener listener = new MicrometerAsyncInvokeListener(registry);
-        listener.jobFinished(new Job().requestId("r").modelId(IMAGE).status(JobState.COMPLETED)
+        listener.jobFinished(new JobCall("r", IMAGE, false), new Job().requestId("r").modelId(IMAGE).status(JobState.COMPLETED)
                 .createdAt(OffsetDateTime.now(ZoneOffset.UTC)));
-        listener.jobFinished(new Job().requestId("r").modelId(IMAGE).status(JobState.IN_PROGRESS));
-        listener.requestCompleted(Operation.DOWNLOAD, 200, null, Duration.ofMillis(1));
+        listener.jobFinished(new JobCall("r", IMAGE, false), new Job().requestId("r").modelId(IMAGE).status(JobState.IN_PROGRESS));
+        listener.requestCompleted(new Exchange(Operation.DOWNLOAD, 1, null, null, "http://m/x", null), 200, null, Duration.ofMillis(1));
 
         assertThat(registry.get(JOBS_COMPLETED).tag("model", IMAGE).counter().count()).isEqualTo(1);
         assertThat(registry.find(JOB_DURATION).timers()).isEmpty();

@@ -4,6 +4,8 @@ import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.JobCall;
 import java.nio.file.Path;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
@@ -43,7 +45,7 @@ public final class AsyncInvokeAsyncClient {
         this.downloader = downloader;
         this.downloadOptions = downloadOptions;
         this.statusEndpoint = new StatusEndpoint(api);
-        this.watcher = new JobWatcher(api, listener, statusEndpoint);
+        this.watcher = new JobWatcher(api, listener, statusEndpoint, new JobDurations());
         this.pollingOptions = pollingOptions;
         this.listener = listener;
         this.endpoint = endpoint;
@@ -56,7 +58,7 @@ public final class AsyncInvokeAsyncClient {
      * timeout it fails with {@link SubmitOutcomeUnknownException} instead of risking a duplicate.
      */
     public Mono<Job> submit(AsyncInvokeRequest request) {
-        return submitResponse(request).map(response -> response.value);
+        return submitResponse(request).map(ApiResponse::value);
     }
 
     /**
@@ -66,7 +68,7 @@ public final class AsyncInvokeAsyncClient {
      * client's life. Fails with {@link NotFoundException} for an unknown or expired id.
      */
     public Mono<JobStatus> status(String requestId) {
-        return Mono.defer(() -> statusEndpoint.read(Inputs.requireRequestId(requestId))).map(response -> response.value);
+        return Mono.defer(() -> statusEndpoint.read(Inputs.requireRequestId(requestId))).map(ApiResponse::value);
     }
 
     /**
@@ -75,7 +77,7 @@ public final class AsyncInvokeAsyncClient {
      * for an unknown or expired id.
      */
     public Mono<Job> get(String requestId) {
-        return Mono.defer(() -> api.job(Inputs.requireRequestId(requestId))).map(response -> response.value);
+        return Mono.defer(() -> api.job(Inputs.requireRequestId(requestId))).map(ApiResponse::value);
     }
 
     /**
@@ -114,7 +116,14 @@ public final class AsyncInvokeAsyncClient {
      */
     public Flux<JobUpdate> submitAndWatch(AsyncInvokeRequest request, PollingOptions options) {
         Objects.requireNonNull(options, "options");
-        return submitResponse(request).flatMapMany(submitted -> watcher.watchSubmitted(submitted, options));
+        return Flux.defer(() -> {
+            JobCall call = new JobCall(null, request == null ? null : request.getModelId(), true);
+            return watcher.observed(call, submitResponse(request)
+                    .flatMapMany(submitted -> {
+                        call.submitted(submitted.value().getRequestId());
+                        return watcher.watchSubmitted(submitted, options, call);
+                    }));
+        });
     }
 
     /** Submits a job and waits for it; see {@link #invoke(AsyncInvokeRequest, PollingOptions)}. */
@@ -191,8 +200,12 @@ public final class AsyncInvokeAsyncClient {
 
     private Mono<ApiResponse<Job>> submitResponse(AsyncInvokeRequest request) {
         return Mono.defer(() -> api.submit(Inputs.requireValid(request)))
-                .doOnNext(response -> listener.jobSubmitted(response.value.getModelId() == null
-                        ? request.getModelId() : response.value.getModelId()));
+                .doOnNext(response -> {
+                    if (listener != AsyncInvokeListener.NONE) {
+                        listener.jobSubmitted(response.source() == null ? null : response.source().exchange(),
+                                response.value());
+                    }
+                });
     }
 
     private static Mono<Job> completedJob(JobUpdate update) {

@@ -1,5 +1,6 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;

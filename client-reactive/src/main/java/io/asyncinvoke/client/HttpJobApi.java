@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import io.asyncinvoke.model.ApiError;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
@@ -12,23 +13,18 @@ import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
- * The three calls over Reactor Netty. Each attempt reads the whole (small) body with
- * {@code responseSingle}, which always consumes and releases it, then maps the answer: a 2xx is
- * decoded, anything else becomes the matching exception with every detail the server gave.
+ * The three calls over Reactor Netty. Each attempt reads the whole (small, bounded) body, then maps
+ * the answer: a 2xx is decoded, anything else becomes the matching exception with every detail the
+ * server gave. {@link Call} records each attempt.
  */
 final class HttpJobApi implements JobApi {
-
-    private static final Logger LOG = LoggerFactory.getLogger(HttpJobApi.class);
 
     static final String SUBMIT_PATH = "/v1/async-invoke";
     private static final ObjectReader JOB_READER = AsyncInvokeJson.MAPPER.readerFor(Job.class);
@@ -77,14 +73,13 @@ final class HttpJobApi implements JobApi {
     @Override
     public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
         String modelId = request.getModelId();
-        return retries.apply(Operation.SUBMIT, budget.gate(inFlight.gate(Mono.defer(() -> {
+        return call(Operation.SUBMIT, null, modelId, attempt -> {
             byte[] body;
             try {
                 body = REQUEST_WRITER.writeValueAsBytes(request);
             } catch (JsonProcessingException e) {
                 return Mono.error(new IllegalArgumentException("request cannot be written as JSON: " + e.getOriginalMessage(), e));
             }
-            Attempt attempt = new Attempt(Operation.SUBMIT, null, modelId);
             return http.post()
                     .uri(basePath + SUBMIT_PATH)
                     .send((req, out) -> {
@@ -95,34 +90,39 @@ final class HttpJobApi implements JobApi {
                     })
                     .response((response, bytes) ->
                             collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
-                    .single()
-                    .onErrorMap(attempt::transportFailure);
-        }))));
+                    .single();
+        });
     }
 
     @Override
     public Mono<ApiResponse<JobStatus>> status(String requestId) {
         String path = jobsPrefix + Inputs.pathSegment(requestId) + "/status";
-        return retries.apply(Operation.STATUS, budget.gate(inFlight.gate(Mono.defer(() -> {
-            Attempt attempt = new Attempt(Operation.STATUS, requestId, null);
-            return get.uri(path)
-                    .response((response, bytes) -> collect(response, bytes, attempt, attempt::decodeStatus))
-                    .single()
-                    .onErrorMap(attempt::transportFailure);
-        }))));
+        return call(Operation.STATUS, requestId, null, attempt -> get.uri(path)
+                .response((response, bytes) -> collect(response, bytes, attempt, attempt::decodeStatus))
+                .single());
     }
 
     @Override
     public Mono<ApiResponse<Job>> job(String requestId) {
         String path = jobsPrefix + Inputs.pathSegment(requestId);
-        return retries.apply(Operation.GET, budget.gate(inFlight.gate(Mono.defer(() -> {
-            Attempt attempt = new Attempt(Operation.GET, requestId, null);
-            return get.uri(path)
-                    .response((response, bytes) ->
-                            collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
-                    .single()
-                    .onErrorMap(attempt::transportFailure);
-        }))));
+        return call(Operation.GET, requestId, null, attempt -> get.uri(path)
+                .response((response, bytes) -> collect(response, bytes, attempt, raw -> attempt.decodeJob(raw, JOB_READER)))
+                .single());
+    }
+
+    /**
+     * The policies around every attempt of a call, in one place: retries outermost, each attempt
+     * behind a token of the request budget, then a place among the requests in flight.
+     */
+    private <T> Mono<ApiResponse<T>> call(Operation operation, String requestId, String modelId,
+                                          Function<Attempt, Mono<ApiResponse<T>>> send) {
+        return Call.of(operation, requestId, modelId, null, listener, call -> retries.apply(call, Mono.defer(() -> {
+            Attempt attempt = new Attempt(call, call.next(), modelId);
+            return budget.gate(attempt.recorder, inFlight.gate(Mono.defer(() -> {
+                attempt.recorder.started();
+                return send.apply(attempt).onErrorMap(attempt::transportFailure);
+            })));
+        })));
     }
 
     /**
@@ -205,17 +205,20 @@ final class HttpJobApi implements JobApi {
         }
     }
 
-    /** One HTTP attempt: what it is for, when it started, and whether the request left. */
+    /** One HTTP attempt: its recorder, and how to read its answer and whether the request left. */
     private final class Attempt {
+        final Call call;
+        final Call.Attempt recorder;
         final Operation operation;
         final String requestId;
         final String modelId;
-        final long startNanos = System.nanoTime();
         volatile boolean sent;
 
-        Attempt(Operation operation, String requestId, String modelId) {
-            this.operation = operation;
-            this.requestId = requestId;
+        Attempt(Call call, Call.Attempt recorder, String modelId) {
+            this.call = call;
+            this.recorder = recorder;
+            this.operation = call.operation;
+            this.requestId = call.requestId();
             this.modelId = modelId;
         }
 
@@ -235,7 +238,7 @@ final class HttpJobApi implements JobApi {
                 throw decodeFailure(raw, wrongId, null);
             }
             completed(raw.status, null);
-            return new ApiResponse<>(status, rawStatus(status.getStatus(), raw), raw.rateLimit, raw.status);
+            return new ApiResponse<>(status, rawStatus(status.getStatus(), raw), raw.rateLimit, recorder);
         }
 
         ApiResponse<Job> decodeJob(RawResponse raw, ObjectReader reader) {
@@ -251,7 +254,7 @@ final class HttpJobApi implements JobApi {
                 throw decodeFailure(raw, wrongId, null);
             }
             completed(raw.status, null);
-            return new ApiResponse<>(job, rawStatus(job.getStatus(), raw), raw.rateLimit, raw.status);
+            return new ApiResponse<>(job, rawStatus(job.getStatus(), raw), raw.rateLimit, recorder);
         }
 
         /**
@@ -372,43 +375,21 @@ final class HttpJobApi implements JobApi {
             if (failure instanceof AsyncInvokeException || failure instanceof IllegalArgumentException) {
                 return failure;
             }
-            boolean timeout = Failures.isTimeout(failure);
-            boolean tls = Failures.isTlsRefusal(failure);
             // A read has no side effect, so only a submit tracks whether its bytes left.
-            boolean requestSent = !tls && (operation == Operation.SUBMIT ? sent : !Failures.isConnectFailure(failure));
-            String cause = Failures.cause(failure, redactor);
-            TransportException error = new TransportException(describe() + " failed: "
-                    + (timeout ? "timed out" : tls ? "the TLS handshake failed (is the certificate trusted?)"
-                    : "connection error") + (requestSent ? "" : " before the request was sent")
-                    + " (" + cause + ")", requestId, requestSent, timeout, failure, !tls);
-            completed(0, error);
-            if (operation == Operation.SUBMIT && requestSent) {
+            boolean requestSent = operation == Operation.SUBMIT ? sent : !Failures.isConnectFailure(failure);
+            TransportException error = recorder.transportFailure(failure, requestSent, redactor);
+            if (operation == Operation.SUBMIT && error.requestSent()) {
                 return new SubmitOutcomeUnknownException(modelId, error);
             }
             return error;
         }
 
         private void completed(int status, Throwable error) {
-            if (listener == AsyncInvokeListener.NONE && !LOG.isDebugEnabled()) {
-                return;
-            }
-            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-            listener.requestCompleted(operation, status, error, duration);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{} -> {} in {} ms", describe(), status == 0 ? "no response" : String.valueOf(status),
-                        duration.toMillis());
-            }
+            recorder.completed(status, error);
         }
 
         private String describe() {
-            switch (operation) {
-                case SUBMIT:
-                    return "Submit to " + modelId;
-                case STATUS:
-                    return "Status of job " + requestId;
-                default:
-                    return "Read of job " + requestId;
-            }
+            return call.describe();
         }
     }
 

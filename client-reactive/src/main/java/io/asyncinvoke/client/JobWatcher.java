@@ -5,12 +5,15 @@ import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.JobCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * Turns polls into a stream of status changes. By default each poll reads the whole job
@@ -30,32 +33,48 @@ final class JobWatcher {
     private final JobApi api;
     private final AsyncInvokeListener listener;
     private final StatusEndpoint statusEndpoint;
-    private final JobDurations durations = new JobDurations();
+    private final JobDurations durations;
 
-    JobWatcher(JobApi api, AsyncInvokeListener listener) {
-        this(api, listener, new StatusEndpoint(api));
-    }
-
-    JobWatcher(JobApi api, AsyncInvokeListener listener, StatusEndpoint statusEndpoint) {
+    /**
+     * @param statusEndpoint what the client knows of the light status call (shared with its status reads)
+     * @param durations      what the client learns of job durations, shared by all its watches
+     */
+    JobWatcher(JobApi api, AsyncInvokeListener listener, StatusEndpoint statusEndpoint, JobDurations durations) {
         this.api = api;
         this.listener = listener;
         this.statusEndpoint = statusEndpoint;
-    }
-
-    /** What this watcher learned about job durations (shared by all watches of one client). */
-    JobDurations durations() {
-        return durations;
+        this.durations = durations;
     }
 
     /** Watches an existing job: polls at once, so the first element is its current status. */
     Flux<JobUpdate> watch(String requestId, PollingOptions options) {
-        return Flux.defer(() -> new Watch(requestId, null, options, false).updates(null));
+        return Flux.defer(() -> {
+            JobCall call = new JobCall(requestId, null, false);
+            return observed(call, new Watch(requestId, null, options, false, call).updates(null));
+        });
     }
 
-    /** Watches a job just submitted: the first element is the submit's answer. */
-    Flux<JobUpdate> watchSubmitted(ApiResponse<Job> submitted, PollingOptions options) {
-        return Flux.defer(() -> new Watch(submitted.value.getRequestId(), submitted.value.getModelId(), options, true)
-                .updates(submitted));
+    /** Watches a job just submitted as part of {@code call}: the first element is the submit's answer. */
+    Flux<JobUpdate> watchSubmitted(ApiResponse<Job> submitted, PollingOptions options, JobCall call) {
+        return Flux.defer(() -> new Watch(submitted.value().getRequestId(), submitted.value().getModelId(), options, true,
+                call).updates(submitted));
+    }
+
+    /**
+     * {@code updates} as the listener sees a watch: started at subscription, ended with the
+     * terminal signal or the cancel; {@code call} is in the subscriber context of every request made
+     * on the way, so that each exchange names its watch.
+     */
+    Flux<JobUpdate> observed(JobCall call, Flux<JobUpdate> updates) {
+        if (listener == AsyncInvokeListener.NONE) {
+            return updates;
+        }
+        return Flux.defer(() -> {
+            listener.watchStarted(call);
+            Throwable[] error = new Throwable[1];
+            return updates.doOnError(e -> error[0] = e)
+                    .doFinally(signal -> listener.watchEnded(call, error[0]));
+        }).contextWrite(Context.of(JobCall.class, call));
     }
 
     /** The state of one subscription. Touched by one signal at a time, as the operators serialise them. */
@@ -68,6 +87,9 @@ final class JobWatcher {
         private final PollingOptions options;
         private final PollSchedule schedule;
         private final boolean afterSubmit;
+        private final JobCall call;
+        /** The attempt that brought the last answer, whose headers set the server's wait. */
+        private Call.Attempt lastSource;
         private int pollsDone;
         private String lastStatus;
         private String lastEmitted;
@@ -76,7 +98,8 @@ final class JobWatcher {
         /** One deferred poll per watch, resubscribed after each delay: nothing is assembled ahead. */
         private final Mono<JobUpdate> pollLater = Mono.defer(this::poll);
 
-        Watch(String requestId, String modelId, PollingOptions options, boolean afterSubmit) {
+        Watch(String requestId, String modelId, PollingOptions options, boolean afterSubmit, JobCall call) {
+            this.call = call;
             this.requestId = requestId;
             this.modelId = modelId;
             this.startNanos = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
@@ -91,13 +114,11 @@ final class JobWatcher {
          * poll, and one {@code handle} rather than {@code filter} plus {@code doOnNext}.
          */
         Flux<JobUpdate> updates(ApiResponse<Job> submitted) {
-            listener.watchStarted();
             Mono<JobUpdate> first = submitted == null ? poll() : Mono.just(observeJob(submitted));
             Duration timeout = options.timeout();
             return first.expand(this::next, 1)
                     .<JobUpdate>handle(this::emitIfChanged)
-                    .takeUntilOther(Mono.delay(timeout).then(Mono.error(() -> timedOut(timeout))))
-                    .doFinally(signal -> listener.watchEnded());
+                    .takeUntilOther(Mono.delay(timeout).then(Mono.error(() -> timedOut(timeout))));
         }
 
         private Mono<JobUpdate> next(JobUpdate previous) {
@@ -113,8 +134,8 @@ final class JobWatcher {
             if (delay.compareTo(options.timeout()) > 0) {
                 delay = options.timeout();
             }
-            if (serverDelay != null && serverDelay.compareTo(delay) >= 0) {
-                listener.rateLimitWait(delay);
+            if (serverDelay != null && serverDelay.compareTo(delay) >= 0 && listener != AsyncInvokeListener.NONE) {
+                listener.rateLimitWait(lastSource == null ? null : lastSource.exchange(), delay);
             }
             return Mono.delay(delay).then(pollLater);
         }
@@ -125,13 +146,13 @@ final class JobWatcher {
             }
             return api.status(requestId).flatMap(answer -> {
                 pollsDone++;
-                observeRateLimit(answer.rateLimit);
-                JobStatus status = answer.value;
+                observeRateLimit(answer);
+                JobStatus status = answer.value();
                 if (JobUpdate.isTerminal(status.getStatus())) {
                     return api.job(requestId).map(this::observeJob);
                 }
-                lastStatus = answer.rawStatus;
-                return Mono.just(new JobUpdate(requestId, answer.rawStatus, status.getStatus(), null));
+                lastStatus = answer.rawStatus();
+                return Mono.just(new JobUpdate(requestId, answer.rawStatus(), status.getStatus(), null));
             }).onErrorResume(StatusEndpoint::isMissingAnswer,
                     missing -> statusEndpoint.readJobInstead(requestId, missing).map(this::observePoll));
         }
@@ -142,7 +163,9 @@ final class JobWatcher {
         }
 
         /** Keeps only the moment the server asked us to wait until, not the headers themselves. */
-        private void observeRateLimit(RateLimitInfo info) {
+        private void observeRateLimit(ApiResponse<?> answer) {
+            lastSource = answer.source();
+            RateLimitInfo info = answer.rateLimit();
             if (info.isEmpty()) {
                 serverWaitUntilNanos = 0;
                 return;
@@ -159,12 +182,12 @@ final class JobWatcher {
         }
 
         private JobUpdate observeJob(ApiResponse<Job> answer) {
-            observeRateLimit(answer.rateLimit);
-            lastStatus = answer.rawStatus;
-            Job job = answer.value;
+            observeRateLimit(answer);
+            lastStatus = answer.rawStatus();
+            Job job = answer.value();
             JobState state = job.getStatus();
             boolean attach = afterSubmit && lastEmitted == null || JobUpdate.isTerminal(state);
-            return new JobUpdate(requestId, answer.rawStatus, state, attach ? job : null);
+            return new JobUpdate(requestId, answer.rawStatus(), state, attach ? job : null);
         }
 
         /** Emits only changes of status; a terminal one also teaches the job's duration. */
@@ -177,7 +200,7 @@ final class JobWatcher {
             if (update.isTerminal()) {
                 update.job().ifPresent(job -> {
                     durations.learn(job);
-                    listener.jobFinished(job);
+                    listener.jobFinished(call, job);
                 });
             }
             sink.next(update);

@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,7 +109,8 @@ final class MediaDownloader {
         return Mono.defer(() -> {
             URI url = requireHttpUrl(file.url());
             // cancelled at the deadline: the attempt in flight deletes its part file as on any cancel
-            return retries.apply(Operation.DOWNLOAD, Mono.defer(() -> new Attempt(file, url, directory, options).run()))
+            return Call.of(Operation.DOWNLOAD, file.requestId().orElse(null), null, file.displayUrl(), listener,
+                            call -> retries.apply(call, Mono.defer(() -> new Attempt(call, file, url, directory, options).run())))
                     .timeout(options.timeout(), Mono.error(() -> new TransportException("Download of "
                             + file.displayUrl() + " failed: timed out after " + DurationFormat.format(options.timeout())
                             + " (DownloadOptions.timeout)", file.requestId().orElse(null), true, true, null, false)));
@@ -132,6 +134,8 @@ final class MediaDownloader {
 
     /** One HTTP attempt, and the part file it writes to. */
     private final class Attempt {
+        final Call call;
+        final Call.Attempt recorder;
         final MediaFile file;
         /** A URI, not a string: Reactor Netty's string URLs misread one-digit ports (reactor-netty#4357). */
         final URI url;
@@ -139,10 +143,11 @@ final class MediaDownloader {
         final String requestId;
         /** The most this file may have: the options' limit, or less when the output stated its size. */
         final long limit;
-        final long startNanos = System.nanoTime();
         private long received;
 
-        Attempt(MediaFile file, URI url, Path directory, DownloadOptions options) {
+        Attempt(Call call, MediaFile file, URI url, Path directory, DownloadOptions options) {
+            this.call = call;
+            this.recorder = call.next();
             this.file = file;
             this.url = url;
             this.directory = directory;
@@ -151,6 +156,7 @@ final class MediaDownloader {
         }
 
         Mono<Path> run() {
+            recorder.started();
             return http.get().uri(url)
                     .response((response, body) -> {
                         int status = response.status().code();
@@ -196,7 +202,7 @@ final class MediaDownloader {
 
         private DownloadException tooLarge(int status, String how) {
             boolean stated = file.fileSize().isPresent() && limit == file.fileSize().getAsLong();
-            DownloadException error = new DownloadException("Download of " + describe() + " failed: the body " + how
+            DownloadException error = new DownloadException(call.describe() + " failed: the body " + how
                     + " than " + (stated ? "the " + limit + " bytes the output stated (file_size)"
                     : "the " + limit + " bytes a download may have (DownloadOptions.maxBytes)") + "; nothing was saved",
                     requestId, status, RateLimitInfo.NONE, null, file.displayUrl());
@@ -205,7 +211,7 @@ final class MediaDownloader {
         }
 
         private DownloadException failed(HttpClientResponse response, int status, String snippet) {
-            DownloadException error = new DownloadException("Download of " + describe() + " failed: HTTP " + status
+            DownloadException error = new DownloadException(call.describe() + " failed: HTTP " + status
                     + redirectProblem(response, status)
                     + (snippet.isEmpty() ? "" : " (body: " + snippet + ")"), requestId, status,
                     RateLimits.parse(response.responseHeaders(), System.currentTimeMillis()),
@@ -246,28 +252,12 @@ final class MediaDownloader {
                 completed(0, failure);
                 return failure;
             }
-            boolean timeout = Failures.isTimeout(failure);
-            boolean tls = Failures.isTlsRefusal(failure);
-            boolean sent = !tls && !Failures.isConnectFailure(failure);
-            String cause = Failures.cause(failure, text -> redactor.apply(withoutSignature(text)));
-            TransportException error = new TransportException("Download of " + describe() + " failed: "
-                    + (timeout ? "timed out" : tls ? "the TLS handshake failed (is the certificate trusted?)"
-                    : "connection error") + " (" + cause + ")", requestId, sent, timeout, failure, !tls);
-            completed(0, error);
-            return error;
+            return recorder.transportFailure(failure, !Failures.isConnectFailure(failure),
+                    text -> redactor.apply(withoutSignature(text)));
         }
 
         private void completed(int status, Throwable error) {
-            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-            listener.requestCompleted(Operation.DOWNLOAD, status, error, duration);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("Download of {} -> {} in {} ms", describe(), status == 0 ? "no response" : status,
-                        duration.toMillis());
-            }
-        }
-
-        private String describe() {
-            return file.displayUrl() + (requestId == null ? "" : " (job " + requestId + ")");
+            recorder.completed(status, error);
         }
 
         /** {@code text} without the URL's query string, should a network library have quoted it. */

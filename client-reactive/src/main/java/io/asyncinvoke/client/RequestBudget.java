@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.RequestBudgetOptions.Limit;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +41,7 @@ final class RequestBudget {
     private final Bucket[] buckets;
     private final AsyncInvokeListener listener;
     private final Supplier<Scheduler> scheduler;
-    private final Mono<Void> acquire = new Acquire();
+    private final Mono<Void> acquire = new Acquire(null);
     private final long maxWaitNanos;
 
     private Waiter head;
@@ -79,7 +80,12 @@ final class RequestBudget {
 
     /** {@code request} behind one token: each subscription (so each retry) waits for its own. */
     <T> Mono<T> gate(Mono<T> request) {
-        return isEnabled() ? new Gated<>(request) : request;
+        return gate(null, request);
+    }
+
+    /** As {@link #gate(Mono)}, a wait reported as one of {@code attempt}. */
+    <T> Mono<T> gate(Call.Attempt attempt, Mono<T> request) {
+        return isEnabled() ? new Gated<>(attempt, request) : request;
     }
 
     /** Completes (empty) once a token is granted; cancelling leaves the queue. */
@@ -279,8 +285,8 @@ final class RequestBudget {
             granted = w.next;
             w.next = null;
             long waited = now - w.sinceNanos;
-            if (waited >= 1_000_000) {
-                listener.rateLimitWait(Duration.ofNanos(waited));
+            if (waited >= 1_000_000 && listener != AsyncInvokeListener.NONE) {
+                listener.rateLimitWait(w.attempt == null ? null : w.attempt.exchange(), Duration.ofNanos(waited));
             }
             w.actual.onComplete();
         }
@@ -323,9 +329,11 @@ final class RequestBudget {
      * queue like any {@link #acquire()}.
      */
     private final class Gated<T> extends Mono<T> {
+        private final Call.Attempt attempt;
         private final Mono<T> request;
 
-        Gated(Mono<T> request) {
+        Gated(Call.Attempt attempt, Mono<T> request) {
+            this.attempt = attempt;
             this.request = request;
         }
 
@@ -343,16 +351,22 @@ final class RequestBudget {
             } else if (granted) {
                 request.subscribe(actual);
             } else {
-                acquire.then(request).subscribe(actual);
+                new Acquire(attempt).then(request).subscribe(actual);
             }
         }
     }
 
-    /** One {@code Mono<Void>} per budget: each subscription is one request for one token. */
+    /** Each subscription is one request for one token, on behalf of {@code attempt} (may be null). */
     private final class Acquire extends Mono<Void> {
+        private final Call.Attempt attempt;
+
+        Acquire(Call.Attempt attempt) {
+            this.attempt = attempt;
+        }
+
         @Override
         public void subscribe(CoreSubscriber<? super Void> actual) {
-            Waiter w = new Waiter(actual);
+            Waiter w = new Waiter(actual, attempt);
             actual.onSubscribe(w);
             Scheduler clock = scheduler.get();
             long now = clock.now(TimeUnit.NANOSECONDS);
@@ -391,14 +405,16 @@ final class RequestBudget {
     /** A request waiting for a token: a node of the FIFO queue and the subscriber's Subscription. */
     private final class Waiter implements org.reactivestreams.Subscription {
         final CoreSubscriber<? super Void> actual;
+        final Call.Attempt attempt;
         Waiter prev;
         Waiter next;
         long sinceNanos;
         boolean granted;
         boolean cancelled;
 
-        Waiter(CoreSubscriber<? super Void> actual) {
+        Waiter(CoreSubscriber<? super Void> actual, Call.Attempt attempt) {
             this.actual = actual;
+            this.attempt = attempt;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,25 +27,28 @@ final class RetryPolicy {
      * {@code onErrorResume} rather than {@code retryWhen}: the same decisions, without a companion
      * sink and subscribers for every request that never fails (most of them).
      */
-    <T> Mono<T> apply(Operation operation, Mono<T> attempt) {
+    <T> Mono<T> apply(Call call, Mono<T> attempt) {
         if (options.maxAttempts() == 1) {
             return attempt;
         }
-        return attempt.onErrorResume(failure -> retry(operation, attempt, failure, 0));
+        return attempt.onErrorResume(failure -> retry(call, attempt, failure, 0));
     }
 
-    private <T> Mono<T> retry(Operation operation, Mono<T> attempt, Throwable failure, long retriesSoFar) {
-        Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(operation, failure)
+    private <T> Mono<T> retry(Call call, Mono<T> attempt, Throwable failure, long retriesSoFar) {
+        Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(call.operation, failure)
                 ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
                 : null;
         if (delay == null) {
             return Mono.error(failure);
         }
-        listener.retryScheduled(operation, delay, failure);
-        if (failure instanceof RateLimitedException) {
-            listener.rateLimitWait(delay);
+        if (listener != AsyncInvokeListener.NONE) {
+            Call.Attempt failed = call.current();
+            listener.retryScheduled(failed == null ? null : failed.exchange(), delay, failure);
+            if (failure instanceof RateLimitedException) {
+                listener.rateLimitWait(failed == null ? null : failed.exchange(), delay);
+            }
         }
-        return Mono.delay(delay).then(attempt.onErrorResume(next -> retry(operation, attempt, next, retriesSoFar + 1)));
+        return Mono.delay(delay).then(attempt.onErrorResume(next -> retry(call, attempt, next, retriesSoFar + 1)));
     }
 
     static boolean isRetryable(Operation operation, Throwable failure) {

@@ -63,7 +63,7 @@ final class StatusEndpoint {
     }
 
     private static ApiResponse<JobStatus> asStatus(ApiResponse<Job> answer) {
-        JobStatus status = new JobStatus().requestId(answer.value.getRequestId()).status(answer.value.getStatus());
-        return new ApiResponse<>(status, answer.rawStatus, answer.rateLimit, answer.statusCode);
+        JobStatus status = new JobStatus().requestId(answer.value().getRequestId()).status(answer.value().getStatus());
+        return new ApiResponse<>(status, answer.rawStatus(), answer.rateLimit(), answer.source());
     }
 }

@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.JobCall;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,6 +19,8 @@ import reactor.test.StepVerifier;
 
 /** The default schedule learns each model's durations and polls where completions are likely. */
 class AdaptivePollingTest {
+
+    private final JobDurations durations = new JobDurations();
 
     private static final String IMAGE = "fal-ai/flux/schnell";
     private static final OffsetDateTime T0 = OffsetDateTime.parse("2026-01-22T19:19:19Z");
@@ -112,11 +116,11 @@ class AdaptivePollingTest {
     void aWatchAfterASubmitPollsWhereThisModelUsuallyCompletes() {
         FakeJobApi api = new FakeJobApi().script("QUEUED", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS",
                 "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED");
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
-        learned(watcher.durations(), IMAGE, 2, 3, 4.5, 3, 2.5);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
+        learned(durations, IMAGE, 2, 3, 4.5, 3, 2.5);
         PollingOptions options = PollingOptions.defaults().withJitter(0);
 
-        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, options)).then())
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, options, new JobCall(null, null, true))).then())
                 .thenAwait(Duration.ofMinutes(1))
                 .verifyComplete();
 
@@ -130,12 +134,12 @@ class AdaptivePollingTest {
     @Test
     void anExplicitScheduleIsFollowedEvenForALearnedModel() {
         FakeJobApi api = new FakeJobApi().script("QUEUED", "QUEUED", "COMPLETED");
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
-        learned(watcher.durations(), IMAGE, 20, 30, 40);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
+        learned(durations, IMAGE, 20, 30, 40);
         PollingOptions fixed = PollingOptions.defaults().withInterval(Duration.ofMillis(500)).withBackoffFactor(1)
                 .withJitter(0);
 
-        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, fixed)).then())
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, fixed, new JobCall(null, null, true))).then())
                 .thenAwait(Duration.ofMinutes(1))
                 .verifyComplete();
 
@@ -153,22 +157,22 @@ class AdaptivePollingTest {
             @Override
             public Mono<ApiResponse<JobStatus>> status(String requestId) {
                 return Mono.just(new ApiResponse<>(new JobStatus().requestId(requestId).status(JobState.COMPLETED),
-                        "COMPLETED", RateLimitInfo.NONE, 200));
+                        "COMPLETED", RateLimitInfo.NONE, null));
             }
 
             @Override
             public Mono<ApiResponse<Job>> job(String requestId) {
-                return Mono.just(new ApiResponse<>(completed(IMAGE, 4), "COMPLETED", RateLimitInfo.NONE, 200));
+                return Mono.just(new ApiResponse<>(completed(IMAGE, 4), "COMPLETED", RateLimitInfo.NONE, null));
             }
         };
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
 
         for (int i = 0; i < 3; i++) {
             StepVerifier.create(watcher.watch("r" + i, PollingOptions.defaults())).expectNextCount(1).verifyComplete();
         }
 
-        assertThat(watcher.durations().estimate(IMAGE)).isNotNull();
-        assertThat(watcher.durations().estimate(IMAGE).median()).isCloseTo(4, within(0.01));
+        assertThat(durations.estimate(IMAGE)).isNotNull();
+        assertThat(durations.estimate(IMAGE).median()).isCloseTo(4, within(0.01));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,13 +66,15 @@ class DownloadTest {
                         .withMaxBackoff(Duration.ofMillis(40)))
                 .listener(new AsyncInvokeListener() {
                     @Override
-                    public void requestCompleted(Operation operation, int statusCode, Throwable error,
+                    public void requestCompleted(Exchange exchange, int statusCode, Throwable error,
                                                  Duration duration) {
+                        Operation operation = exchange.operation();
                         events.add(operation + " " + statusCode + (error == null ? "" : " " + error.getClass().getSimpleName()));
                     }
 
                     @Override
-                    public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
+                    public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
+                Operation operation = exchange.operation();
                         events.add("retry " + operation);
                     }
                 });

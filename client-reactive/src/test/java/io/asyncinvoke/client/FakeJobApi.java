@@ -78,7 +78,7 @@ final class FakeJobApi implements JobApi {
             return poll(answer -> {
                 terminalStatusAnswered = JobUpdate.isTerminal(JobState.fromValue(answer));
                 return new ApiResponse<>(new JobStatus().requestId(requestId).status(JobState.fromValue(answer)),
-                        answer, nextRateLimit(), 200);
+                        answer, nextRateLimit(), null);
             });
         });
     }
@@ -126,6 +126,6 @@ final class FakeJobApi implements JobApi {
     }
 
     private static ApiResponse<Job> response(Job job, String raw, RateLimitInfo info) {
-        return new ApiResponse<>(job, raw, info, 202);
+        return new ApiResponse<>(job, raw, info, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -187,7 +189,8 @@ class HttpClientTest {
         AsyncInvokeAsyncClient refused = builder().endpoint("http://127.0.0.1:" + closedPort)
                 .listener(new AsyncInvokeListener() {
                     @Override
-                    public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
+                    public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
+                Operation operation = exchange.operation();
                         attempts.incrementAndGet();
                     }
                 }).buildAsyncClient();

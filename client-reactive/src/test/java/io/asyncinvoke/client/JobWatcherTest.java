@@ -2,6 +2,8 @@ package io.asyncinvoke.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.JobCall;
 import io.asyncinvoke.model.JobState;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** The watch loop in virtual time: schedule, distinct emissions, server waits, timeout, cancel. */
 class JobWatcherTest {
 
+    private final JobDurations durations = new JobDurations();
+
     @BeforeAll
     static void neverHang() {
         StepVerifier.setDefaultTimeout(Duration.ofSeconds(10));
@@ -26,8 +30,8 @@ class JobWatcherTest {
     private static final PollingOptions FIXED = PollingOptions.defaults().withFirstDelay(Duration.ofMillis(500))
             .withInterval(Duration.ofSeconds(1)).withBackoffFactor(1.0).withJitter(0).withTimeout(Duration.ofMinutes(1));
 
-    private static Flux<JobUpdate> watch(FakeJobApi api, PollingOptions options) {
-        return new JobWatcher(api, AsyncInvokeListener.NONE).watch(FakeJobApi.ID, options);
+    private Flux<JobUpdate> watch(FakeJobApi api, PollingOptions options) {
+        return new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations).watch(FakeJobApi.ID, options);
     }
 
     @Test
@@ -77,7 +81,7 @@ class JobWatcherTest {
         api.statusFailure = status == 404
                 ? new NotFoundException("no such route", FakeJobApi.ID, 404, "not_found", null, null, RateLimitInfo.NONE, null)
                 : new ApiException("no such route", FakeJobApi.ID, status, null, null, null, RateLimitInfo.NONE, null);
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
         PollingOptions viaStatus = FIXED.withEndpoint(PollingEndpoint.STATUS);
 
         StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, viaStatus))
@@ -104,7 +108,7 @@ class JobWatcherTest {
                 RateLimitInfo.NONE, null);
         FakeJobApi api = new FakeJobApi().script(unknownJob);
         api.statusFailure = routeMissing;
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
 
         StepVerifier.withVirtualTime(() -> watcher.watch(FakeJobApi.ID, FIXED.withEndpoint(PollingEndpoint.STATUS)))
                 .expectErrorMatches(error -> error == unknownJob)
@@ -146,9 +150,9 @@ class JobWatcherTest {
     @Test
     void afterASubmitTheFirstPollWaitsTheFirstDelay() {
         FakeJobApi api = new FakeJobApi().script("QUEUED", "IN_PROGRESS", "COMPLETED");
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
 
-        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, FIXED)))
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, FIXED, new JobCall(null, null, true))))
                 .assertNext(u -> {
                     assertThat(u.status()).isEqualTo("QUEUED");
                     assertThat(u.job()).as("the submit's answer is attached").isPresent();
@@ -359,9 +363,9 @@ class JobWatcherTest {
     void aSynchronouslyCompletedSubmitNeedsNoPoll() {
         FakeJobApi api = new FakeJobApi();
         api.submitStatus = "COMPLETED";
-        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE);
+        JobWatcher watcher = new JobWatcher(api, AsyncInvokeListener.NONE, new StatusEndpoint(api), durations);
 
-        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, FIXED)))
+        StepVerifier.withVirtualTime(() -> api.submit(null).flatMapMany(s -> watcher.watchSubmitted(s, FIXED, new JobCall(null, null, true))))
                 .assertNext(u -> assertThat(u.isCompleted()).isTrue())
                 .verifyComplete();
 

@@ -3,113 +3,19 @@ package io.asyncinvoke.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
-import io.asyncinvoke.model.Job;
-import io.asyncinvoke.model.JobState;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.JobCall;
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Fault;
+import io.asyncinvoke.simulator.Simulator;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ListenersTest {
-
-    /** Records each call as "method:args". */
-    static final class Recorder implements AsyncInvokeListener {
-        final String name;
-        final List<String> calls;
-
-        Recorder(String name, List<String> calls) {
-            this.name = name;
-            this.calls = calls;
-        }
-
-        @Override
-        public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
-            calls.add(name + ":requestCompleted:" + operation + ":" + statusCode);
-        }
-
-        @Override
-        public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
-            calls.add(name + ":retryScheduled:" + operation + ":" + delay.toMillis());
-        }
-
-        @Override
-        public void rateLimitWait(Duration delay) {
-            calls.add(name + ":rateLimitWait:" + delay.toMillis());
-        }
-
-        @Override
-        public void jobSubmitted(String modelId) {
-            calls.add(name + ":jobSubmitted:" + modelId);
-        }
-
-        @Override
-        public void jobFinished(Job job) {
-            calls.add(name + ":jobFinished:" + job.getStatus());
-        }
-
-        @Override
-        public void watchStarted() {
-            calls.add(name + ":watchStarted");
-        }
-
-        @Override
-        public void watchEnded() {
-            calls.add(name + ":watchEnded");
-        }
-    }
-
-    @Test
-    void compositeCallsEveryListenerInOrderForEveryEvent() {
-        List<String> calls = new ArrayList<>();
-        AsyncInvokeListener both = AsyncInvokeListener.of(new Recorder("a", calls), new Recorder("b", calls));
-
-        both.requestCompleted(Operation.STATUS, 503, null, Duration.ofMillis(3));
-        both.retryScheduled(Operation.GET, Duration.ofMillis(250), null);
-        both.rateLimitWait(Duration.ofSeconds(2));
-        both.jobSubmitted("fal-ai/flux/schnell");
-        both.jobFinished(new Job().requestId("r").status(JobState.FAILED));
-        both.watchStarted();
-        both.watchEnded();
-
-        assertThat(calls).containsExactly(
-                "a:requestCompleted:STATUS:503", "b:requestCompleted:STATUS:503",
-                "a:retryScheduled:GET:250", "b:retryScheduled:GET:250",
-                "a:rateLimitWait:2000", "b:rateLimitWait:2000",
-                "a:jobSubmitted:fal-ai/flux/schnell", "b:jobSubmitted:fal-ai/flux/schnell",
-                "a:jobFinished:FAILED", "b:jobFinished:FAILED",
-                "a:watchStarted", "b:watchStarted",
-                "a:watchEnded", "b:watchEnded");
-    }
-
-    @Test
-    void compositeForwardsEveryMethodOfTheInterface() {
-        // A method added to the interface later must be forwarded too, or its default no-op would swallow it.
-        for (Method method : AsyncInvokeListener.class.getDeclaredMethods()) {
-            if (Modifier.isStatic(method.getModifiers()) || method.isSynthetic()) {
-                continue;
-            }
-            assertThat(Arrays.stream(CompositeListener.class.getDeclaredMethods())
-                    .anyMatch(m -> m.getName().equals(method.getName())
-                            && Arrays.equals(m.getParameterTypes(), method.getParameterTypes())))
-                    .as("CompositeListener forwards %s", method)
-                    .isTrue();
-        }
-    }
-
-    @Test
-    void trivialCompositesAreNotWrapped() {
-        AsyncInvokeListener one = new Recorder("a", new ArrayList<>());
-
-        assertThat(AsyncInvokeListener.of()).isSameAs(AsyncInvokeListener.NONE);
-        assertThat(AsyncInvokeListener.of(List.of())).isSameAs(AsyncInvokeListener.NONE);
-        assertThat(AsyncInvokeListener.of(one)).isSameAs(one);
-        assertThat(AsyncInvokeListener.of(AsyncInvokeListener.NONE, one, AsyncInvokeListener.NONE)).isSameAs(one);
-        assertThatThrownBy(() -> AsyncInvokeListener.of(one, null)).isInstanceOf(NullPointerException.class);
-    }
 
     @Test
     void theBlockingClientCanWrapAnExistingReactiveOne() {
@@ -131,5 +37,60 @@ class ListenersTest {
         }
         assertThat(new AsyncInvokeClientBuilder().apiKey("sk-do-test").endpoint("http://127.0.0.1:9")
                 .listener(AsyncInvokeListener.of()).buildClient()).isNotNull();
+    }
+
+    @Test
+    void everyEventNamesTheExchangeAndTheWatchItBelongsTo() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<JobCall> calls = new CopyOnWriteArrayList<>();
+        AsyncInvokeListener listener = new AsyncInvokeListener() {
+            @Override
+            public void requestStarted(Exchange exchange) {
+                events.add("start " + exchange.operation() + " #" + exchange.attempt() + " "
+                        + exchange.call().map(c -> c == calls.get(0) ? "in the watch" : "elsewhere").orElse("alone"));
+            }
+
+            @Override
+            public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
+                events.add("end " + exchange.operation() + " #" + exchange.attempt() + " " + statusCode + " "
+                        + exchange.requestId().orElse("-").equals(calls.get(0).requestId().orElse("?")));
+            }
+
+            @Override
+            public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
+                events.add("retry after #" + exchange.attempt());
+            }
+
+            @Override
+            public void watchStarted(JobCall call) {
+                calls.add(call);
+                events.add("watch " + call.withSubmit());
+            }
+
+            @Override
+            public void watchEnded(JobCall call, Throwable error) {
+                events.add("watch ended " + (error == null) + " " + call.requestId().isPresent());
+            }
+        };
+        try (Simulator sim = Simulator.builder().queuedFor(Duration.ofMillis(20)).runningFor(Duration.ofMillis(20)).start()) {
+            sim.inject(Fault.status(503).on(Endpoint.GET).times(1));
+            AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
+                    .listener(listener)
+                    .retryOptions(RetryOptions.defaults().withMinBackoff(Duration.ofMillis(5)).withMaxBackoff(Duration.ofMillis(10)))
+                    .pollingOptions(PollingOptions.defaults().withFirstDelay(Duration.ofMillis(100)).withInterval(Duration.ofMillis(20)))
+                    .buildAsyncClient();
+
+            client.invoke(InvokeRequests.image("fal-ai/flux/schnell").prompt("x").build()).block(Duration.ofSeconds(20));
+
+            assertThat(events).startsWith("watch true", "start SUBMIT #1 in the watch", "end SUBMIT #1 202 false",
+                    "start GET #1 in the watch", "end GET #1 503 true", "retry after #1", "start GET #2 in the watch",
+                    "end GET #2 200 true");
+            // doFinally runs just after the terminal signal reached block()
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!events.get(events.size() - 1).startsWith("watch ended") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(events).last().isEqualTo("watch ended true true");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncinvoke.client.TestServer.Reply;
@@ -37,7 +39,7 @@ class RequestBudgetHttpTest {
                 .responseTimeout(Duration.ofSeconds(5)).requestBudget(budget)
                 .listener(new AsyncInvokeListener() {
                     @Override
-                    public void rateLimitWait(Duration delay) {
+                    public void rateLimitWait(Exchange exchange, Duration delay) {
                         waits.add(delay);
                     }
                 });

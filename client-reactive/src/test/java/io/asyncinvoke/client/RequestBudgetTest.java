@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +27,7 @@ class RequestBudgetTest {
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
     private final AsyncInvokeListener listener = new AsyncInvokeListener() {
         @Override
-        public void rateLimitWait(Duration delay) {
+        public void rateLimitWait(Exchange exchange, Duration delay) {
             waits.add(delay);
         }
     };

@@ -1,8 +1,10 @@
 package io.asyncinvoke.client;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,7 @@ class RetryPolicyTest {
         Flaky flaky = new Flaky(api(503), api(502), transport(true));
         RetryPolicy policy = new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE);
 
-        StepVerifier.withVirtualTime(() -> policy.apply(Operation.STATUS, flaky.call()))
+        StepVerifier.withVirtualTime(() -> policy.apply(call(Operation.STATUS), flaky.call()))
                 .thenAwait(Duration.ofSeconds(10))
                 .expectNext("ok")
                 .verifyComplete();
@@ -75,7 +77,7 @@ class RetryPolicyTest {
         Flaky flaky = new Flaky(api(503), api(503), api(500), last, api(503));
         RetryPolicy policy = new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE);
 
-        StepVerifier.withVirtualTime(() -> policy.apply(Operation.GET, flaky.call()))
+        StepVerifier.withVirtualTime(() -> policy.apply(call(Operation.GET), flaky.call()))
                 .thenAwait(Duration.ofSeconds(10))
                 .expectErrorMatches(error -> error == last)
                 .verify();
@@ -90,7 +92,7 @@ class RetryPolicyTest {
                 new AuthenticationException("401", "r", 401, null, null, null, RateLimitInfo.NONE, null),
                 api(400)}) {
             Flaky flaky = new Flaky(error);
-            StepVerifier.create(new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE).apply(Operation.STATUS, flaky.call()))
+            StepVerifier.create(new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE).apply(call(Operation.STATUS), flaky.call()))
                     .expectErrorMatches(e -> e == error)
                     .verify();
             assertThat(flaky.calls).as("attempts for HTTP %s", error.statusCode()).hasValue(1);
@@ -102,7 +104,7 @@ class RetryPolicyTest {
         Flaky flaky = new Flaky(rateLimited(Duration.ofSeconds(3)));
 
         StepVerifier.withVirtualTime(() -> new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE)
-                        .apply(Operation.STATUS, flaky.call()))
+                        .apply(call(Operation.STATUS), flaky.call()))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNext("ok")
                 .verifyComplete();
@@ -115,7 +117,7 @@ class RetryPolicyTest {
         RateLimitedException error = rateLimited(Duration.ofMinutes(10));
         Flaky flaky = new Flaky(error);
 
-        StepVerifier.create(new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE).apply(Operation.STATUS, flaky.call()))
+        StepVerifier.create(new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE).apply(call(Operation.STATUS), flaky.call()))
                 .expectErrorMatches(e -> e == error)
                 .verify();
 
@@ -139,7 +141,7 @@ class RetryPolicyTest {
         Flaky flaky = new Flaky(transport(false), rateLimited(Duration.ofSeconds(1)));
 
         StepVerifier.withVirtualTime(() -> new RetryPolicy(NO_JITTER, AsyncInvokeListener.NONE)
-                        .apply(Operation.SUBMIT, flaky.call()))
+                        .apply(call(Operation.SUBMIT), flaky.call()))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNext("ok")
                 .verifyComplete();
@@ -163,7 +165,7 @@ class RetryPolicyTest {
         Flaky flaky = new Flaky(api(503));
 
         StepVerifier.create(new RetryPolicy(RetryOptions.none(), AsyncInvokeListener.NONE)
-                        .apply(Operation.STATUS, flaky.call()))
+                        .apply(call(Operation.STATUS), flaky.call()))
                 .expectError(ApiException.class)
                 .verify();
 
@@ -175,22 +177,30 @@ class RetryPolicyTest {
         List<String> events = new ArrayList<>();
         AsyncInvokeListener listener = new AsyncInvokeListener() {
             @Override
-            public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
+            public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
+                Operation operation = exchange.operation();
                 events.add("retry " + operation + " " + delay.toMillis());
             }
 
             @Override
-            public void rateLimitWait(Duration delay) {
+            public void rateLimitWait(Exchange exchange, Duration delay) {
                 events.add("wait " + delay.toMillis());
             }
         };
         Flaky flaky = new Flaky(api(503), rateLimited(Duration.ofSeconds(2)));
 
-        StepVerifier.withVirtualTime(() -> new RetryPolicy(NO_JITTER, listener).apply(Operation.GET, flaky.call()))
+        StepVerifier.withVirtualTime(() -> new RetryPolicy(NO_JITTER, listener).apply(call(Operation.GET), flaky.call()))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNext("ok")
                 .verifyComplete();
 
         assertThat(events).containsExactly("retry GET 250", "retry GET 2000", "wait 2000");
+    }
+
+    /** A call with its first attempt under way, as the client makes them. */
+    private static Call call(Operation operation) {
+        Call call = new Call(operation, "r", "m", null, null, AsyncInvokeListener.NONE);
+        call.next();
+        return call;
     }
 }

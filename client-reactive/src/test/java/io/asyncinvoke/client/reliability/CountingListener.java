@@ -1,6 +1,8 @@
 package io.asyncinvoke.client.reliability;
 
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.JobCall;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,22 +43,24 @@ class CountingListener implements AsyncInvokeListener {
     final LongAdder watchesEnded = new LongAdder();
 
     @Override
-    public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
+    public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
+                Operation operation = exchange.operation();
         attempts.add(new Attempt(operation, statusCode, error));
     }
 
     @Override
-    public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
+    public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
+                Operation operation = exchange.operation();
         retries.add(new Retry(operation, delay, cause));
     }
 
     @Override
-    public void watchStarted() {
+    public void watchStarted(JobCall call) {
         watchesStarted.increment();
     }
 
     @Override
-    public void watchEnded() {
+    public void watchEnded(JobCall call, Throwable error) {
         watchesEnded.increment();
     }
 

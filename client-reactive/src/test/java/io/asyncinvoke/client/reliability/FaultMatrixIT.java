@@ -1,5 +1,7 @@
 package io.asyncinvoke.client.reliability;
 
+import io.asyncinvoke.client.spi.Exchange;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static io.asyncinvoke.client.reliability.Harness.assertNoKey;
 import static io.asyncinvoke.client.reliability.Harness.await;
 import static io.asyncinvoke.client.reliability.Harness.awaitWatch;
@@ -8,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncinvoke.client.ApiException;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import io.asyncinvoke.client.AsyncInvokeTimeoutException;
 import io.asyncinvoke.client.AuthenticationException;
 import io.asyncinvoke.client.DecodeException;
@@ -308,8 +310,9 @@ class FaultMatrixIT {
         CountDownLatch firstRefusal = new CountDownLatch(1);
         CountingListener listener = new CountingListener() {
             @Override
-            public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
-                super.requestCompleted(operation, statusCode, error, duration);
+            public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
+                Operation operation = exchange.operation();
+                super.requestCompleted(exchange, statusCode, error, duration);
                 firstRefusal.countDown();
             }
         };

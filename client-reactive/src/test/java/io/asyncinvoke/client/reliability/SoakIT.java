@@ -1,10 +1,11 @@
 package io.asyncinvoke.client.reliability;
 
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeException;
-import io.asyncinvoke.client.AsyncInvokeListener.Operation;
+import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import io.asyncinvoke.client.AsyncInvokeTimeoutException;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.JobUpdate;

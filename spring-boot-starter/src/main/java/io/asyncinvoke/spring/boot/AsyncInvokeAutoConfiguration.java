@@ -3,7 +3,7 @@ package io.asyncinvoke.spring.boot;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;

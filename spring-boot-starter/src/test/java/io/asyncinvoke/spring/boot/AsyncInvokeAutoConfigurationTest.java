@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
@@ -345,7 +345,7 @@ class AsyncInvokeAutoConfigurationTest {
         AsyncInvokeListener recordingListener() {
             return new AsyncInvokeListener() {
                 @Override
-                public void jobFinished(Job job) {
+                public void jobFinished(io.asyncinvoke.client.spi.JobCall call, Job job) {
                     EVENTS.add(job.getRequestId());
                 }
             };

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClient;
-import io.asyncinvoke.client.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.micrometer.MicrometerAsyncInvokeListener;
 import io.asyncinvoke.simulator.Simulator;

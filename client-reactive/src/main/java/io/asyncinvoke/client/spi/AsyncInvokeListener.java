@@ -1,4 +1,4 @@
-package io.asyncinvoke.client;
+package io.asyncinvoke.client.spi;
 
 import io.asyncinvoke.model.Job;
 import java.time.Duration;
@@ -8,6 +8,11 @@ import java.util.List;
  * Receives what the client does, for metrics and tracing. Every method has an empty default, so an
  * implementation overrides only what it needs. Methods are called on the thread where the event
  * happens (often a Netty event loop): they must be quick and must not block or throw.
+ *
+ * <p>Each event names what it belongs to, as OkHttp's {@code EventListener} gets the call: an HTTP
+ * attempt is an {@link Exchange}, and a watch (with the submit before it, when there is one) is a
+ * {@link JobCall}, the parent of the exchanges it makes. Both carry attributes for a listener's own
+ * per-call state (a timer sample, an observation).
  *
  * <p>Arguments never carry the API key. Tag meters with low-cardinality values only (operation,
  * model, status class), never with a request_id.
@@ -43,42 +48,48 @@ public interface AsyncInvokeListener {
         return CompositeListener.of(List.of(listeners));
     }
 
+    /** An HTTP attempt is about to be sent (after any wait for the request budget). */
+    default void requestStarted(Exchange exchange) {
+    }
+
     /**
-     * One HTTP attempt ended.
+     * An HTTP attempt ended.
      *
-     * @param operation  what was sent
      * @param statusCode the HTTP status, or 0 when no response arrived
      * @param error      the failure, or {@code null} on a 2xx
      * @param duration   from sending to the end of the response
      */
-    default void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
+    default void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
     }
 
-    /** A failed attempt will be retried after {@code delay}. */
-    default void retryScheduled(Operation operation, Duration delay, Throwable cause) {
+    /** The failed attempt {@code exchange} will be retried after {@code delay}. */
+    default void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
     }
 
     /**
-     * A request waits {@code delay} because the service's rate limit asked for it, or (reported
-     * once the wait is over) because the client's {@link RequestBudgetOptions request budget} had no
-     * token left.
+     * A request waited {@code delay} because the client's request budget had no token left
+     * (reported once the wait is over), or will wait because the service's rate limit asked for
+     * it. {@code exchange} is the attempt that waited, or the answer that asked for the wait.
      */
-    default void rateLimitWait(Duration delay) {
+    default void rateLimitWait(Exchange exchange, Duration delay) {
     }
 
-    /** A submit was accepted for {@code modelId}. */
-    default void jobSubmitted(String modelId) {
+    /**
+     * The service accepted {@code job} (with its request_id), in answer to {@code exchange} (whose
+     * {@link Exchange#call()} is the submit-and-watch it began, if any).
+     */
+    default void jobSubmitted(Exchange exchange, Job job) {
     }
 
     /** A watch saw {@code job} end ({@code COMPLETED} or {@code FAILED}). */
-    default void jobFinished(Job job) {
+    default void jobFinished(JobCall call, Job job) {
     }
 
-    /** A watch started polling. */
-    default void watchStarted() {
+    /** A watch started: polling, or the submit before it. */
+    default void watchStarted(JobCall call) {
     }
 
-    /** A watch ended: completed, failed, timed out or cancelled. */
-    default void watchEnded() {
+    /** A watch ended: completed, failed, timed out or cancelled ({@code error} is the failure, or {@code null}). */
+    default void watchEnded(JobCall call, Throwable error) {
     }
 }

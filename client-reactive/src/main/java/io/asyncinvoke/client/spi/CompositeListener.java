@@ -1,4 +1,4 @@
-package io.asyncinvoke.client;
+package io.asyncinvoke.client.spi;
 
 import io.asyncinvoke.model.Job;
 import java.time.Duration;
@@ -29,51 +29,58 @@ final class CompositeListener implements AsyncInvokeListener {
     }
 
     @Override
-    public void requestCompleted(Operation operation, int statusCode, Throwable error, Duration duration) {
+    public void requestStarted(Exchange exchange) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.requestCompleted(operation, statusCode, error, duration);
+            listener.requestStarted(exchange);
         }
     }
 
     @Override
-    public void retryScheduled(Operation operation, Duration delay, Throwable cause) {
+    public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.retryScheduled(operation, delay, cause);
+            listener.requestCompleted(exchange, statusCode, error, duration);
         }
     }
 
     @Override
-    public void rateLimitWait(Duration delay) {
+    public void retryScheduled(Exchange exchange, Duration delay, Throwable cause) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.rateLimitWait(delay);
+            listener.retryScheduled(exchange, delay, cause);
         }
     }
 
     @Override
-    public void jobSubmitted(String modelId) {
+    public void rateLimitWait(Exchange exchange, Duration delay) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.jobSubmitted(modelId);
+            listener.rateLimitWait(exchange, delay);
         }
     }
 
     @Override
-    public void jobFinished(Job job) {
+    public void jobSubmitted(Exchange exchange, Job job) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.jobFinished(job);
+            listener.jobSubmitted(exchange, job);
         }
     }
 
     @Override
-    public void watchStarted() {
+    public void jobFinished(JobCall call, Job job) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.watchStarted();
+            listener.jobFinished(call, job);
         }
     }
 
     @Override
-    public void watchEnded() {
+    public void watchStarted(JobCall call) {
         for (AsyncInvokeListener listener : listeners) {
-            listener.watchEnded();
+            listener.watchStarted(call);
+        }
+    }
+
+    @Override
+    public void watchEnded(JobCall call, Throwable error) {
+        for (AsyncInvokeListener listener : listeners) {
+            listener.watchEnded(call, error);
         }
     }
 
