@@ -19,6 +19,6 @@ public final class PollingPolicyBenchmarkAccess {
 
     @SuppressWarnings("unchecked")
     public static int completed(PollingOptions options, List<?> mix) {
-        return PollingPolicyBenchmark.run(options, (List<PollingPolicyBenchmark.SimJob>) mix, 5).completed;
+        return PollingPolicyBenchmark.run(options, (List<PollingPolicyBenchmark.SimJob>) mix).completed;
     }
 }
