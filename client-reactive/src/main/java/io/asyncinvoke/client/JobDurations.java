@@ -25,7 +25,7 @@ final class JobDurations {
     private static final double MIN_SIGMA = 0.15;
     private static final double MAX_SIGMA = 2.0;
     /** How far into the tail (in standard deviations) the fit is believed. */
-    private static final double TRUSTED_Z = 3.0;
+    static final double TRUSTED_Z = 3.0;
 
     private final ConcurrentHashMap<String, Fit> fits = new ConcurrentHashMap<>();
 
@@ -63,11 +63,23 @@ final class JobDurations {
         final double mu;
         final double sigma;
         final int samples;
+        /** Built by the first adaptive watch that needs it; a race only builds it twice. */
+        private volatile PollSchedule.Spacing spacing;
 
         Estimate(double mu, double sigma, int samples) {
             this.mu = mu;
             this.sigma = Math.max(MIN_SIGMA, Math.min(MAX_SIGMA, sigma));
             this.samples = samples;
+        }
+
+        /** Where this estimate wants the polls of a job (see {@link PollSchedule.Spacing}). */
+        PollSchedule.Spacing spacing() {
+            PollSchedule.Spacing s = spacing;
+            if (s == null) {
+                s = new PollSchedule.Spacing(this);
+                spacing = s;
+            }
+            return s;
         }
 
         /** The median duration in seconds. */
