@@ -249,23 +249,36 @@ public final class PollingOracle {
 
     /** The optimal schedule for λ on the default grid and horizon. */
     public static Schedule optimal(Distribution distribution, double lambda) {
-        return optimal(distribution, lambda, GRID_SECONDS, distribution.quantileAbove(TAIL_SURVIVAL), false);
+        return optimal(distribution, lambda, GRID_SECONDS, distribution.quantileAbove(TAIL_SURVIVAL),
+                Double.POSITIVE_INFINITY, false);
+    }
+
+    /**
+     * As {@link #optimal(Distribution, double)}, with no two polls (nor the submit and the first
+     * poll) more than {@code maxIntervalSeconds} apart: the client's {@code maxInterval}.
+     */
+    public static Schedule optimalCapped(Distribution distribution, double lambda, double maxIntervalSeconds) {
+        return optimal(distribution, lambda, GRID_SECONDS, distribution.quantileAbove(TAIL_SURVIVAL),
+                maxIntervalSeconds, false);
     }
 
     /** As {@link #optimal(Distribution, double, double, double, boolean)} without the monotone bound: O(N²), for tests. */
     static Schedule optimalBruteForce(Distribution distribution, double lambda, double step, double horizon) {
-        return optimal(distribution, lambda, step, horizon, true);
+        return optimal(distribution, lambda, step, horizon, Double.POSITIVE_INFINITY, true);
     }
 
     /**
      * The optimal schedule on a grid of {@code step} seconds up to {@code horizon} (rounded up to
-     * the grid; the last poll is there).
+     * the grid; the last poll is there), no two polls more than {@code maxIntervalSeconds} apart.
      */
-    static Schedule optimal(Distribution distribution, double lambda, double step, double horizon, boolean bruteForce) {
+    static Schedule optimal(Distribution distribution, double lambda, double step, double horizon,
+                            double maxIntervalSeconds, boolean bruteForce) {
         if (!(lambda > 0) || !(step > 0) || !(horizon > step)) {
             throw new IllegalArgumentException("lambda, step and horizon must be positive, horizon > step");
         }
         int n = (int) Math.ceil(horizon / step);
+        // A band j - i <= band keeps the step cost Monge (the entries outside it count as infinite).
+        int band = maxIntervalSeconds >= n * step ? n : Math.max(1, (int) Math.floor(maxIntervalSeconds / step + 1e-9));
         double[] s = new double[n + 1];
         double[] c = new double[n + 1];
         for (int i = 0; i <= n; i++) {
@@ -277,7 +290,7 @@ public final class PollingOracle {
         w[n] = 0;
         next[n] = n;
         for (int i = n - 1; i >= 0; i--) {
-            int hi = bruteForce || i == n - 1 ? n : next[i + 1];
+            int hi = Math.min(i + band, bruteForce || i == n - 1 ? n : next[i + 1]);
             double best = Double.POSITIVE_INFINITY;
             int arg = -1;
             double base = s[i] * (lambda - i * step) + c[i];
@@ -306,8 +319,14 @@ public final class PollingOracle {
 
     /** The optimal schedule of each model for one λ. */
     public static Map<String, Schedule> optimalForEach(Map<String, ? extends Distribution> truth, double lambda) {
+        return optimalForEach(truth, lambda, Double.POSITIVE_INFINITY);
+    }
+
+    /** As {@link #optimalForEach(Map, double)}, no two polls (nor the submit and the first) more than {@code maxIntervalSeconds} apart. */
+    public static Map<String, Schedule> optimalForEach(Map<String, ? extends Distribution> truth, double lambda,
+                                                       double maxIntervalSeconds) {
         Map<String, Schedule> schedules = new LinkedHashMap<>();
-        truth.forEach((model, distribution) -> schedules.put(model, optimal(distribution, lambda)));
+        truth.forEach((model, distribution) -> schedules.put(model, optimalCapped(distribution, lambda, maxIntervalSeconds)));
         return schedules;
     }
 
@@ -354,14 +373,14 @@ public final class PollingOracle {
 
     /**
      * The oracle at a given mean delay on sampled jobs: λ is bracketed by {@code frontier} (the
-     * figures of a λ sweep on the same jobs), narrowed by {@code bisections} halvings of its
+     * figures of a λ sweep on the same jobs, with the same {@code maxIntervalSeconds}), narrowed by {@code bisections} halvings of its
      * logarithm, and the polls per job interpolated (log-log) between the two ends of the bracket.
      * Mean delay on a finite sample is monotone in λ only in expectation; the bracket is taken as
      * found. Returns the figures at the interpolated point (λ is the geometric interpolation).
      */
-    public static Figures atMeanDelay(Map<String, ? extends Distribution> truth, List<Figures> frontier,
-                                      String[] models, double[] durationSeconds, int from, int to,
-                                      double targetDelaySeconds, int bisections) {
+    public static Figures atMeanDelay(Map<String, ? extends Distribution> truth, double maxIntervalSeconds,
+                                      List<Figures> frontier, String[] models, double[] durationSeconds, int from,
+                                      int to, double targetDelaySeconds, int bisections) {
         Figures lo = null;
         Figures hi = null;
         for (Figures f : frontier) {
@@ -380,7 +399,7 @@ public final class PollingOracle {
         }
         for (int k = 0; k < bisections && hi.lambda > lo.lambda; k++) {
             double lambda = Math.sqrt(lo.lambda * hi.lambda);
-            Figures mid = evaluate(optimalForEach(truth, lambda), models, durationSeconds, from, to);
+            Figures mid = evaluate(optimalForEach(truth, lambda, maxIntervalSeconds), models, durationSeconds, from, to);
             if (mid.meanDelaySeconds <= targetDelaySeconds) {
                 lo = mid;
             } else {
