@@ -10,6 +10,7 @@ import io.asyncinvoke.model.JobStatus;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -48,6 +49,9 @@ class AdaptivePollingTest {
         assertThat(estimate).isNotNull();
         assertThat(estimate.median()).isCloseTo(3.0, within(0.01)); // geometric mean of 2, 4.5, 3
         assertThat(estimate.samples).isEqualTo(3);
+        double m = Math.log(3.0);
+        double unbiased = Math.sqrt((Math.pow(Math.log(2) - m, 2) + Math.pow(Math.log(4.5) - m, 2)) / 2);
+        assertThat(estimate.sigma).as("the sample spread, n - 1").isCloseTo(unbiased, within(1e-9));
         assertThat(durations.estimate("other/model")).isNull();
         assertThat(durations.estimate(null)).isNull();
     }
@@ -78,6 +82,43 @@ class AdaptivePollingTest {
         }
 
         assertThat(durations.estimate(IMAGE).median()).isCloseTo(8, within(0.5));
+    }
+
+    @Test
+    void aSteadyModelGetsAPreciseEstimate() {
+        JobDurations durations = new JobDurations();
+        Random random = new Random(7);
+        double squaredError = 0;
+        double worstSigma = 0;
+        int measured = 0;
+        for (int i = 0; i < 3000; i++) {
+            durations.learn(completed(IMAGE, 3 * Math.exp(0.6 * random.nextGaussian())));
+            if (i >= 1000) {
+                JobDurations.Estimate e = durations.estimate(IMAGE);
+                squaredError += Math.pow(e.mu - Math.log(3), 2);
+                worstSigma = Math.max(worstSigma, Math.abs(e.sigma - 0.6));
+                measured++;
+            }
+        }
+
+        // about the last 100 jobs: the mean of ln(duration) within 0.6 / sqrt(100); a 20-job memory gives 0.1
+        assertThat(Math.sqrt(squaredError / measured)).isLessThan(0.08);
+        assertThat(worstSigma).isLessThan(0.15);
+    }
+
+    @Test
+    void aChangeOfSpeedIsNoticedWithinAFewJobs() {
+        JobDurations durations = new JobDurations();
+        Random random = new Random(8);
+        for (int i = 0; i < 300; i++) {
+            durations.learn(completed(IMAGE, 3 * Math.exp(0.6 * random.nextGaussian())));
+        }
+        for (int i = 0; i < 15; i++) {
+            durations.learn(completed(IMAGE, 10 * Math.exp(0.6 * random.nextGaussian())));
+        }
+
+        // a 100-job memory alone would still say about 4 s
+        assertThat(durations.estimate(IMAGE).median()).isBetween(7.0, 13.0);
     }
 
     @Test
