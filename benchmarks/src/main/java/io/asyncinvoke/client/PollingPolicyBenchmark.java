@@ -4,6 +4,7 @@ import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.benchmarks.PollingOracle;
 import io.asyncinvoke.model.JobStatus;
 import io.asyncinvoke.simulator.Durations;
 import java.time.Duration;
@@ -31,9 +32,14 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  *
  * <p>The mix: half image jobs (median 3 s, σ 0.6), half audio jobs (median 20 s, σ 0.6), log-normal
  * from created_at to completed_at (the first 10 % QUEUED), arriving as a Poisson stream of one every
- * 2 s on average, so that many overlap. Counted per job: the status polls plus the one read of the
- * whole job (the submit is the same for every policy and left out); the detection delay runs from
- * the server-side completion to the watch's terminal element.
+ * 2 s on average, so that many overlap. Counted per job: the polls, up to the one that sees the job
+ * terminal (requests per job once watches poll the whole job; today's watcher also reads the whole
+ * job after a terminal status, shown apart); the submit is the same for every policy and left out.
+ * The detection delay runs from the server-side completion to the watch's terminal element.
+ *
+ * <p>The oracle ({@link PollingOracle}) knows each model's true distribution and polls at the
+ * optimal fixed times for a λ; a sweep of λ gives its frontier, counted on the same jobs, and the
+ * default is compared with it at equal mean delay.
  *
  * <p>{@code java -cp benchmarks.jar io.asyncinvoke.client.PollingPolicyBenchmark [jobs] [seeds]}
  */
@@ -46,10 +52,11 @@ public final class PollingPolicyBenchmark {
     /** The policies compared, by name. */
     static Map<String, PollingOptions> policies() {
         Map<String, PollingOptions> policies = new LinkedHashMap<>();
-        policies.put("ours (default, adaptive)", PollingOptions.defaults());
+        policies.put(DEFAULT, PollingOptions.defaults());
         policies.put("fixed 500 ms", fixed(Duration.ofMillis(500)));
         policies.put("fixed 2 s", fixed(Duration.ofSeconds(2)));
         policies.put("ours, learning off", PollingOptions.defaults().withAdaptive(false));
+        policies.put("ours, adaptive, jitter 0", PollingOptions.defaults().withJitter(0));
         return policies;
     }
 
@@ -57,25 +64,49 @@ public final class PollingPolicyBenchmark {
         return PollingOptions.defaults().withFirstDelay(every).withInterval(every).withBackoffFactor(1).withJitter(0);
     }
 
-    /** One policy's outcome over one job mix. */
+    /** One policy's outcome over one job mix, per job in arrival order. */
     static final class Outcome {
+        final int[] polls;
+        final double[] delaySeconds;
+        /** Every request, the read after the terminal status included (NaN when there is none to count). */
         final double requestsPerJob;
-        final double meanDelaySeconds;
-        final double p50DelaySeconds;
-        final double p95DelaySeconds;
-        final double warmRequestsPerJob;
-        final double warmMeanDelaySeconds;
         final int completed;
 
-        Outcome(double requestsPerJob, double meanDelaySeconds, double p50DelaySeconds, double p95DelaySeconds,
-                double warmRequestsPerJob, double warmMeanDelaySeconds, int completed) {
+        Outcome(int[] polls, double[] delaySeconds, double requestsPerJob) {
+            this.polls = polls;
+            this.delaySeconds = delaySeconds;
             this.requestsPerJob = requestsPerJob;
-            this.meanDelaySeconds = meanDelaySeconds;
-            this.p50DelaySeconds = p50DelaySeconds;
-            this.p95DelaySeconds = p95DelaySeconds;
-            this.warmRequestsPerJob = warmRequestsPerJob;
-            this.warmMeanDelaySeconds = warmMeanDelaySeconds;
-            this.completed = completed;
+            this.completed = polls.length;
+        }
+
+        double pollsPerJob(int from, int to) {
+            long sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += polls[i];
+            }
+            return sum / (double) (to - from);
+        }
+
+        double meanDelay(int from, int to) {
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += delaySeconds[i];
+            }
+            return sum / (to - from);
+        }
+
+        double pollsPerJob() {
+            return pollsPerJob(0, polls.length);
+        }
+
+        double meanDelay() {
+            return meanDelay(0, polls.length);
+        }
+
+        double delayPercentile(double p) {
+            double[] sorted = delaySeconds.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) (sorted.length * p)];
         }
     }
 
@@ -86,7 +117,15 @@ public final class PollingPolicyBenchmark {
         final long arrivalNanos;
         final long queuedNanos;
         final long totalNanos;
+        /** Every request the watch made for this job (polls and any read after the terminal one). */
         int requests;
+        /**
+         * Polls: requests made while the job was not yet known terminal, the one that saw it terminal
+         * included. A read of the whole job after a terminal status is not a poll: once watches poll
+         * the whole job that read is gone, and requests per job = polls.
+         */
+        int polls;
+        boolean terminalSeen;
         long detectedNanos = -1;
 
         SimJob(String id, String model, long arrivalNanos, long totalNanos) {
@@ -99,6 +138,14 @@ public final class PollingPolicyBenchmark {
 
         long completionNanos() {
             return arrivalNanos + totalNanos;
+        }
+
+        void answered(JobState state) {
+            requests++;
+            if (!terminalSeen) {
+                polls++;
+                terminalSeen = state == JobState.COMPLETED || state == JobState.FAILED;
+            }
         }
     }
 
@@ -118,7 +165,7 @@ public final class PollingPolicyBenchmark {
     }
 
     /** Runs one policy over one mix with a fresh watcher (nothing learned yet) on a fresh virtual clock. */
-    static Outcome run(PollingOptions options, List<SimJob> template, int warmAfter) {
+    static Outcome run(PollingOptions options, List<SimJob> template) {
         List<SimJob> jobs = new ArrayList<>(template.size());
         Map<String, SimJob> byId = new LinkedHashMap<>();
         for (SimJob t : template) {
@@ -147,35 +194,110 @@ public final class PollingPolicyBenchmark {
         } finally {
             VirtualTimeScheduler.reset();
         }
-        return summarise(jobs, warmAfter);
+        return summarise(jobs);
     }
 
-    private static Outcome summarise(List<SimJob> jobs, int warmAfter) {
+    private static Outcome summarise(List<SimJob> jobs) {
+        int[] polls = new int[jobs.size()];
         double[] delays = new double[jobs.size()];
         long requests = 0;
-        long warmRequests = 0;
-        double warmDelay = 0;
-        int completed = 0;
-        int warm = 0;
         for (int i = 0; i < jobs.size(); i++) {
             SimJob job = jobs.get(i);
             if (job.detectedNanos < 0) {
                 throw new IllegalStateException(job.id + " was never seen completing");
             }
-            completed++;
+            polls[i] = job.polls;
             delays[i] = (job.detectedNanos - job.completionNanos()) / 1e9;
             requests += job.requests;
-            if (i >= warmAfter) {
-                warm++;
-                warmRequests += job.requests;
-                warmDelay += delays[i];
-            }
         }
-        double mean = Arrays.stream(delays).average().orElse(0);
-        Arrays.sort(delays);
-        return new Outcome(requests / (double) jobs.size(), mean, delays[delays.length / 2],
-                delays[(int) (delays.length * 0.95)], warm == 0 ? 0 : warmRequests / (double) warm,
-                warm == 0 ? 0 : warmDelay / warm, completed);
+        return new Outcome(polls, delays, requests / (double) jobs.size());
+    }
+
+    /** The true duration distribution of each model of the mix: what {@link #mix} draws from. */
+    static Map<String, PollingOracle.Distribution> truth() {
+        Map<String, PollingOracle.Distribution> truth = new LinkedHashMap<>();
+        truth.put(IMAGE, new PollingOracle.LogNormal(3, 0.6));
+        truth.put(AUDIO, new PollingOracle.LogNormal(20, 0.6));
+        return truth;
+    }
+
+    static String[] models(List<SimJob> mix) {
+        return mix.stream().map(j -> j.model).toArray(String[]::new);
+    }
+
+    static double[] durations(List<SimJob> mix) {
+        return mix.stream().mapToDouble(j -> j.totalNanos / 1e9).toArray();
+    }
+
+    /** The oracle's schedules on the mix's jobs, counted exactly (as a watch following them would poll). */
+    static Outcome oracle(Map<String, PollingOracle.Schedule> schedules, List<SimJob> mix) {
+        int[] polls = new int[mix.size()];
+        double[] delays = new double[mix.size()];
+        for (int i = 0; i < mix.size(); i++) {
+            SimJob job = mix.get(i);
+            PollingOracle.Schedule schedule = schedules.get(job.model);
+            polls[i] = schedule.pollsFor(job.totalNanos / 1e9);
+            delays[i] = schedule.delayFor(job.totalNanos / 1e9);
+        }
+        return new Outcome(polls, delays, Double.NaN);
+    }
+
+    /** The λ values of the oracle's frontier, seconds of delay per request. */
+    static double[] frontierLambdas() {
+        return PollingOracle.logSpaced(0.005, 2, 20);
+    }
+
+    /** Where the default lands against the oracle in one part of one mix. */
+    static final class Landing {
+        final double defaultPolls;
+        final double defaultDelay;
+        final PollingOracle.Figures oracle;
+        /** The oracle with every gap, the first poll's included, within the maximum interval. */
+        final PollingOracle.Figures cappedOracle;
+
+        Landing(double defaultPolls, double defaultDelay, PollingOracle.Figures oracle, PollingOracle.Figures cappedOracle) {
+            this.defaultPolls = defaultPolls;
+            this.defaultDelay = defaultDelay;
+            this.oracle = oracle;
+            this.cappedOracle = cappedOracle;
+        }
+
+        double ratio() {
+            return defaultPolls / oracle.pollsPerJob;
+        }
+
+        double cappedRatio() {
+            return defaultPolls / cappedOracle.pollsPerJob;
+        }
+    }
+
+    /** An oracle's λ sweep: the schedules of each λ, with no gap above {@code maxIntervalSeconds}. */
+    static List<Map<String, PollingOracle.Schedule>> sweep(double[] lambdas, double maxIntervalSeconds) {
+        List<Map<String, PollingOracle.Schedule>> frontier = new ArrayList<>();
+        for (double lambda : lambdas) {
+            frontier.add(PollingOracle.optimalForEach(truth(), lambda, maxIntervalSeconds));
+        }
+        return frontier;
+    }
+
+    /** The oracle's polls per job at the mean delay {@code ours} has on jobs {@code from} to {@code to}. */
+    static PollingOracle.Figures oracleAt(Outcome ours, List<SimJob> mix, List<Map<String, PollingOracle.Schedule>> frontier,
+                                          double maxIntervalSeconds, int from, int to) {
+        String[] models = models(mix);
+        double[] durations = durations(mix);
+        List<PollingOracle.Figures> figures = new ArrayList<>();
+        for (Map<String, PollingOracle.Schedule> schedules : frontier) {
+            figures.add(PollingOracle.evaluate(schedules, models, durations, from, to));
+        }
+        return PollingOracle.atMeanDelay(truth(), maxIntervalSeconds, figures, models, durations, from, to,
+                ours.meanDelay(from, to), 6);
+    }
+
+    static Landing land(Outcome ours, List<SimJob> mix, List<Map<String, PollingOracle.Schedule>> frontier,
+                        List<Map<String, PollingOracle.Schedule>> cappedFrontier, double cap, int from, int to) {
+        return new Landing(ours.pollsPerJob(from, to), ours.meanDelay(from, to),
+                oracleAt(ours, mix, frontier, Double.POSITIVE_INFINITY, from, to),
+                oracleAt(ours, mix, cappedFrontier, cap, from, to));
     }
 
     /** The service, as seen through the API seam: each job's state follows its timeline. */
@@ -197,8 +319,8 @@ public final class PollingPolicyBenchmark {
         public Mono<ApiResponse<JobStatus>> status(String requestId) {
             return Mono.fromCallable(() -> {
                 SimJob job = jobs.get(requestId);
-                job.requests++;
                 JobState state = state(job);
+                job.answered(state);
                 return new ApiResponse<>(new JobStatus().requestId(requestId).status(state), state.getValue(),
                         RateLimitInfo.NONE, null);
             });
@@ -208,8 +330,8 @@ public final class PollingPolicyBenchmark {
         public Mono<ApiResponse<Job>> job(String requestId) {
             return Mono.fromCallable(() -> {
                 SimJob job = jobs.get(requestId);
-                job.requests++;
                 JobState state = state(job);
+                job.answered(state);
                 Job body = new Job().requestId(requestId).modelId(job.model).status(state)
                         .createdAt(EPOCH.plusNanos(job.arrivalNanos));
                 if (state != JobState.QUEUED) {
@@ -235,33 +357,113 @@ public final class PollingPolicyBenchmark {
         int warmAfter = Math.min(100, jobs / 10);
         Map<String, PollingOptions> policies = policies();
         Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
+        double[] lambdas = frontierLambdas();
         long start = System.nanoTime();
+        double cap = PollingOptions.defaults().maxInterval().toNanos() / 1e9;
+        List<Map<String, PollingOracle.Schedule>> frontier = sweep(lambdas, Double.POSITIVE_INFINITY);
+        List<Map<String, PollingOracle.Schedule>> cappedFrontier = sweep(lambdas, cap);
+        Map<String, PollingOracle.Schedule> oracleAtOurLambda =
+                PollingOracle.optimalForEach(truth(), PollSchedule.REQUEST_COST_SECONDS);
+        double oracleSeconds = (System.nanoTime() - start) / 1e9;
+        List<List<Outcome>> frontierOutcomes = new ArrayList<>();
+        for (int k = 0; k < lambdas.length; k++) {
+            frontierOutcomes.add(new ArrayList<>());
+        }
+        String[] parts = {"all jobs (from cold)", "warm (after the first " + warmAfter + ")",
+                          "cold (the first " + warmAfter + ")"};
+        List<List<Landing>> landings = new ArrayList<>();
+        for (int p = 0; p < parts.length; p++) {
+            landings.add(new ArrayList<>());
+        }
+        String oracleName = String.format(Locale.ROOT, "oracle, lambda %.2f s", PollSchedule.REQUEST_COST_SECONDS);
         for (int seed = 1; seed <= seeds; seed++) {
             List<SimJob> mix = mix(jobs, seed);
             for (Map.Entry<String, PollingOptions> policy : policies.entrySet()) {
-                outcomes.computeIfAbsent(policy.getKey(), k -> new ArrayList<>()).add(run(policy.getValue(), mix, warmAfter));
+                outcomes.computeIfAbsent(policy.getKey(), k -> new ArrayList<>()).add(run(policy.getValue(), mix));
             }
+            outcomes.computeIfAbsent(oracleName, k -> new ArrayList<>()).add(oracle(oracleAtOurLambda, mix));
+            for (int k = 0; k < lambdas.length; k++) {
+                frontierOutcomes.get(k).add(oracle(frontier.get(k), mix));
+            }
+            Outcome ours = outcomes.get(DEFAULT).get(seed - 1);
+            landings.get(0).add(land(ours, mix, frontier, cappedFrontier, cap, 0, jobs));
+            landings.get(1).add(land(ours, mix, frontier, cappedFrontier, cap, warmAfter, jobs));
+            landings.get(2).add(land(ours, mix, frontier, cappedFrontier, cap, 0, warmAfter));
         }
         System.out.printf(Locale.ROOT, "P3 polling policies: %d jobs x %d seeds (half image 3 s, half audio 20 s, "
-                + "log-normal sigma 0.6), simulated clock, %.1f s wall%n", jobs, seeds, (System.nanoTime() - start) / 1e9);
-        System.out.printf(Locale.ROOT, "%-26s %22s %22s %10s %10s %14s %16s%n", "policy", "requests/job med [min-max]",
-                "mean delay s med [min-max]", "p50 s", "p95 s", "warm req/job", "warm delay s");
+                + "log-normal sigma 0.6), simulated clock, %.1f s wall (oracle DPs %.1f s)%n", jobs, seeds,
+                (System.nanoTime() - start) / 1e9, oracleSeconds);
+        System.out.println("requests/job (= polls): every poll up to the one that sees the job terminal; "
+                + "today's watch also reads the whole job after it (+1, last column)");
+        System.out.printf(Locale.ROOT, "%-26s %26s %24s %8s %8s %13s %13s %13s%n", "policy",
+                "requests/job (= polls)", "mean delay s", "p50 s", "p95 s", "warm req/job", "warm delay s",
+                "+final read");
+        int n = jobs;
         for (Map.Entry<String, List<Outcome>> e : outcomes.entrySet()) {
             List<Outcome> runs = e.getValue();
-            System.out.printf(Locale.ROOT, "%-26s %22s %22s %10.3f %10.3f %14.2f %16.3f%n", e.getKey(),
-                    spread(runs, o -> o.requestsPerJob, "%.2f"), spread(runs, o -> o.meanDelaySeconds, "%.3f"),
-                    median(runs, o -> o.p50DelaySeconds), median(runs, o -> o.p95DelaySeconds),
-                    median(runs, o -> o.warmRequestsPerJob), median(runs, o -> o.warmMeanDelaySeconds));
+            double requests = median(runs, o -> o.requestsPerJob);
+            System.out.printf(Locale.ROOT, "%-26s %26s %24s %8.3f %8.3f %13.2f %13.3f %13s%n", e.getKey(),
+                    spread(runs, Outcome::pollsPerJob, "%.2f"), spread(runs, Outcome::meanDelay, "%.3f"),
+                    median(runs, o -> o.delayPercentile(0.5)), median(runs, o -> o.delayPercentile(0.95)),
+                    median(runs, o -> o.pollsPerJob(warmAfter, n)), median(runs, o -> o.meanDelay(warmAfter, n)),
+                    Double.isNaN(requests) ? "-" : String.format(Locale.ROOT, "%.2f", requests));
         }
-        List<Outcome> ours = outcomes.get("ours (default, adaptive)");
-        double oursRequests = median(ours, o -> o.requestsPerJob);
-        double oursDelay = median(ours, o -> o.meanDelaySeconds);
-        double fixed500 = median(outcomes.get("fixed 500 ms"), o -> o.requestsPerJob);
-        double fixed2s = median(outcomes.get("fixed 2 s"), o -> o.meanDelaySeconds);
+        List<Outcome> ours = outcomes.get(DEFAULT);
+        double oursPolls = median(ours, Outcome::pollsPerJob);
+        double oursDelay = median(ours, Outcome::meanDelay);
+        double fixed500 = median(outcomes.get("fixed 500 ms"), Outcome::pollsPerJob);
+        double fixed2s = median(outcomes.get("fixed 2 s"), Outcome::meanDelay);
         System.out.printf(Locale.ROOT, "requests/job ours / fixed 500 ms = %.2f / %.2f = %.3f (goal < 1)%n",
-                oursRequests, fixed500, oursRequests / fixed500);
+                oursPolls, fixed500, oursPolls / fixed500);
         System.out.printf(Locale.ROOT, "mean delay ours / fixed 2 s = %.3f s / %.3f s = %.3f (goal < 1)%n",
                 oursDelay, fixed2s, oursDelay / fixed2s);
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "oracle frontier: each model's true log-normal, optimal poll times by DP "
+                + "(grid %.0f ms, horizon S = %.0e), counted on the same jobs%n", PollingOracle.GRID_SECONDS * 1e3,
+                PollingOracle.TAIL_SURVIVAL);
+        System.out.printf(Locale.ROOT, "%12s %26s %24s %14s %14s %13s %13s%n", "lambda s/req", "requests/job (= polls)",
+                "mean delay s", "E[polls]", "E[delay] s", "warm req/job", "warm delay s");
+        for (int k = 0; k < lambdas.length; k++) {
+            List<Outcome> runs = frontierOutcomes.get(k);
+            double expectedPolls = 0;
+            double expectedDelay = 0;
+            for (PollingOracle.Schedule schedule : frontier.get(k).values()) {
+                expectedPolls += schedule.expectedPolls / frontier.get(k).size();
+                expectedDelay += schedule.expectedDelaySeconds / frontier.get(k).size();
+            }
+            System.out.printf(Locale.ROOT, "%12.4f %26s %24s %14.2f %14.3f %13.2f %13.3f%n", lambdas[k],
+                    spread(runs, Outcome::pollsPerJob, "%.2f"), spread(runs, Outcome::meanDelay, "%.3f"),
+                    expectedPolls, expectedDelay, median(runs, o -> o.pollsPerJob(warmAfter, n)),
+                    median(runs, o -> o.meanDelay(warmAfter, n)));
+        }
+
+        System.out.println();
+        System.out.println("ours (default) against the oracle at equal mean delay, per seed (oracle's lambda "
+                + "bisected on the same jobs); goal: ratio <= 1.05");
+        System.out.printf(Locale.ROOT, "%-26s %21s %21s %23s %23s %21s %21s%n", "part", "ours requests/job",
+                "ours mean delay s", "oracle requests/job", "oracle lambda s/req", "ratio ours/oracle",
+                "ratio, capped oracle");
+        for (int p = 0; p < parts.length; p++) {
+            List<Landing> runs = landings.get(p);
+            System.out.printf(Locale.ROOT, "%-26s %21s %21s %23s %23s %21s %21s%n", parts[p],
+                    spreadOf(runs, l -> l.defaultPolls, "%.2f"), spreadOf(runs, l -> l.defaultDelay, "%.3f"),
+                    spreadOf(runs, l -> l.oracle.pollsPerJob, "%.2f"), spreadOf(runs, l -> l.oracle.lambda, "%.4f"),
+                    spreadOf(runs, Landing::ratio, "%.3f"), spreadOf(runs, Landing::cappedRatio, "%.3f"));
+        }
+        System.out.printf(Locale.ROOT, "capped oracle: no gap between polls, nor between the submit and the first "
+                + "poll, above maxInterval (%.0f s); the default lets the first poll wait up to %.0f s%n", cap,
+                cap * PollSchedule.FIRST_POLL_MAX_INTERVALS);
+    }
+
+    static final String DEFAULT = "ours (default, adaptive)";
+
+    static <T> String spreadOf(List<T> runs, java.util.function.ToDoubleFunction<T> metric, String format) {
+        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
+        double median = values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+        return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", median, values[0],
+                values[values.length - 1]);
     }
 
     interface Metric {
@@ -275,8 +477,6 @@ public final class PollingPolicyBenchmark {
     }
 
     private static String spread(List<Outcome> runs, Metric metric, String format) {
-        double[] values = runs.stream().mapToDouble(metric::of).sorted().toArray();
-        return String.format(Locale.ROOT, format + " [" + format + "-" + format + "]", median(runs, metric), values[0],
-                values[values.length - 1]);
+        return spreadOf(runs, metric::of, format);
     }
 }

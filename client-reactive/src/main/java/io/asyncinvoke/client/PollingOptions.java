@@ -27,12 +27,16 @@ import java.util.Objects;
  *       complete ({@code created_at} to {@code completed_at}; after 3 of them) and then places the
  *       polls of a new job of that model where completions are likely: sparse while a completion
  *       is improbable, about every 0.25 to 1.5 s around the typical duration, growing again in the
- *       tail, never more than the maximum interval apart. Each delay is {@code sqrt(2λ / h(t))},
- *       where {@code h(t)} is the learned completion rate at that age — the spacing that minimises
- *       detection delay plus λ per request, with λ = 50 ms. On a mix of 3 s image and 20 s audio
- *       jobs that is fewer requests than polling every 500 ms and a shorter delay than every 2 s
- *       (docs/BENCHMARKS.md). Jobs watched by id alone, whose model and age are unknown, follow
- *       the schedule above.</li>
+ *       tail, never more than the maximum interval apart (the first poll after a submit, like the
+ *       first delay, is not a gap between polls: it may wait up to twice the maximum interval
+ *       when no completion is likely before). The polls follow a density {@code sqrt(h(t) / 2λ)}
+ *       per second, where {@code h(t)} is the learned completion rate at that age — the spacing
+ *       that minimises detection delay plus λ per request, with λ = 50 ms — and come within a few
+ *       per cent of the requests of the best possible schedule at equal delay. The jitter spreads
+ *       the first poll; later adaptive delays keep each watch's phase and are spread by a quarter
+ *       of it. On a mix of 3 s image and 20 s audio jobs that is fewer requests than polling every
+ *       500 ms and a shorter delay than every 2 s (docs/BENCHMARKS.md). Jobs watched by id alone,
+ *       whose model and age are unknown, follow the schedule above.</li>
  *   <li>endpoint {@link PollingEndpoint#JOB} — each poll reads the whole job with
  *       {@code GET /v1/async-invoke/{request_id}}, the call the vendor's SDK and CLI use, so the
  *       answer that shows the end already carries the output: one request per job fewer than

@@ -12,6 +12,7 @@ import io.asyncinvoke.model.JobStatus;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -52,6 +53,9 @@ class AdaptivePollingTest {
         assertThat(estimate).isNotNull();
         assertThat(estimate.median()).isCloseTo(3.0, within(0.01)); // geometric mean of 2, 4.5, 3
         assertThat(estimate.samples).isEqualTo(3);
+        double m = Math.log(3.0);
+        double unbiased = Math.sqrt((Math.pow(Math.log(2) - m, 2) + Math.pow(Math.log(4.5) - m, 2)) / 2);
+        assertThat(estimate.sigma).as("the sample spread, n - 1").isCloseTo(unbiased, within(1e-9));
         assertThat(durations.estimate("other/model")).isNull();
         assertThat(durations.estimate(null)).isNull();
     }
@@ -85,6 +89,43 @@ class AdaptivePollingTest {
     }
 
     @Test
+    void aSteadyModelGetsAPreciseEstimate() {
+        JobDurations durations = new JobDurations();
+        Random random = new Random(7);
+        double squaredError = 0;
+        double worstSigma = 0;
+        int measured = 0;
+        for (int i = 0; i < 3000; i++) {
+            durations.learn(completed(IMAGE, 3 * Math.exp(0.6 * random.nextGaussian())));
+            if (i >= 1000) {
+                JobDurations.Estimate e = durations.estimate(IMAGE);
+                squaredError += Math.pow(e.mu - Math.log(3), 2);
+                worstSigma = Math.max(worstSigma, Math.abs(e.sigma - 0.6));
+                measured++;
+            }
+        }
+
+        // about the last 100 jobs: the mean of ln(duration) within 0.6 / sqrt(100); a 20-job memory gives 0.1
+        assertThat(Math.sqrt(squaredError / measured)).isLessThan(0.08);
+        assertThat(worstSigma).isLessThan(0.15);
+    }
+
+    @Test
+    void aChangeOfSpeedIsNoticedWithinAFewJobs() {
+        JobDurations durations = new JobDurations();
+        Random random = new Random(8);
+        for (int i = 0; i < 300; i++) {
+            durations.learn(completed(IMAGE, 3 * Math.exp(0.6 * random.nextGaussian())));
+        }
+        for (int i = 0; i < 15; i++) {
+            durations.learn(completed(IMAGE, 10 * Math.exp(0.6 * random.nextGaussian())));
+        }
+
+        // a 100-job memory alone would still say about 4 s
+        assertThat(durations.estimate(IMAGE).median()).isBetween(7.0, 13.0);
+    }
+
+    @Test
     void theCompletionRateRisesTowardsTheTypicalDurationAndErfcIsAccurate() {
         JobDurations.Estimate estimate = new JobDurations.Estimate(Math.log(3), 0.6, 10);
 
@@ -100,16 +141,47 @@ class AdaptivePollingTest {
     void delaysAreLongWhileACompletionIsUnlikelyShortAroundTheMedianAndCapped() {
         JobDurations.Estimate image = new JobDurations.Estimate(Math.log(3), 0.6, 10);
         JobDurations.Estimate audio = new JobDurations.Estimate(Math.log(20), 0.6, 10);
-        Duration max = Duration.ofSeconds(5);
+        double first = PollSchedule.FIRST_POLL_COUNT;
 
-        double firstImage = PollSchedule.adaptiveSeconds(image, 0, max);
-        double atMedian = PollSchedule.adaptiveSeconds(image, 3, max);
-        assertThat(firstImage).isBetween(0.7, 1.5);
-        assertThat(atMedian).isBetween(0.25, 0.8);
-        assertThat(PollSchedule.adaptiveSeconds(audio, 0, max)).isBetween(3.0, 5.0);
-        assertThat(PollSchedule.adaptiveSeconds(audio, 20, max)).isBetween(1.0, 2.5);
-        assertThat(PollSchedule.adaptiveSeconds(image, 300, max)).as("a stuck job").isEqualTo(5);
-        assertThat(PollSchedule.adaptiveSeconds(image, 3, Duration.ofMillis(100))).isEqualTo(0.1);
+        // The exact optimum (benchmarks' PollingOracle, λ = 0.05 s) polls image jobs first at 1.59 s,
+        // then 0.56, 0.49, 0.47 s apart; audio jobs first at 7.18 s, then about 1.2 s apart near 20 s.
+        assertThat(PollSchedule.adaptiveSeconds(image, 0, first, 10)).isBetween(1.45, 1.75);
+        assertThat(PollSchedule.adaptiveSeconds(image, 3, 1, 5)).isBetween(0.40, 0.52);
+        assertThat(PollSchedule.adaptiveSeconds(audio, 0, first, 10)).as("beyond one maximum interval")
+                .isBetween(6.5, 8.0);
+        assertThat(PollSchedule.adaptiveSeconds(audio, 0, first, 5)).isEqualTo(5);
+        assertThat(PollSchedule.adaptiveSeconds(audio, 20, 1, 5)).isBetween(1.0, 1.4);
+        assertThat(PollSchedule.adaptiveSeconds(image, 300, 1, 5)).as("a stuck job").isEqualTo(5);
+        assertThat(PollSchedule.adaptiveSeconds(image, 3, 1, 0.1)).isEqualTo(0.1);
+        assertThat(PollSchedule.adaptiveSeconds(image, 20, 1, 5)).as("the floor is never crossed")
+                .isGreaterThanOrEqualTo(PollSchedule.MIN_ADAPTIVE_SECONDS);
+    }
+
+    @Test
+    void thePollCountGrowsWithAgeAndItsInverseGivesTheAgeBack() {
+        for (double sigma : new double[] {0.15, 0.6, 2.0}) {
+            PollSchedule.Spacing spacing = new JobDurations.Estimate(Math.log(7), sigma, 10).spacing();
+            assertThat(spacing.countAt(0)).isZero();
+            double previous = 0;
+            for (double t = 0.05; t < 5000; t *= 1.3) {
+                double count = spacing.countAt(t);
+                assertThat(count).as("N(%s), sigma %s", t, sigma).isGreaterThanOrEqualTo(previous).isFinite();
+                if (count > 1e-6) {
+                    assertThat(spacing.ageAt(count)).as("age at N(%s), sigma %s", t, sigma).isCloseTo(t, within(1e-6 * t));
+                }
+                previous = count;
+            }
+        }
+        PollSchedule.Spacing spacing = new JobDurations.Estimate(Math.log(3), 0.6, 10).spacing();
+        assertThat(spacing.countAt(1e6)).as("far past the trusted edge, still growing").isGreaterThan(spacing.countAt(1e3));
+        assertThat(spacing.ageAt(1e9)).isInfinite();
+    }
+
+    @Test
+    void anEstimateBuildsItsSpacingOnceAndShareIt() {
+        JobDurations.Estimate estimate = new JobDurations.Estimate(Math.log(3), 0.6, 10);
+
+        assertThat(estimate.spacing()).isSameAs(estimate.spacing());
     }
 
     @Test
@@ -125,7 +197,8 @@ class AdaptivePollingTest {
                 .verifyComplete();
 
         List<Long> at = api.pollMillis;
-        assertThat(at.get(0)).as("the first poll waits until completions become likely").isBetween(900L, 2000L);
+        // a tight fit (median 2.9 s, spread 0.27): completions are unlikely before 2 s
+        assertThat(at.get(0)).as("the first poll waits until completions become likely").isBetween(1800L, 2600L);
         for (int i = 2; i < at.size(); i++) {
             assertThat(at.get(i) - at.get(i - 1)).as("around the median").isBetween(250L, 1000L);
         }
