@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.JobTransport;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class AsyncInvokeClientBuilder {
     private boolean allowInsecureHttp;
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private DownloadOptions downloadOptions = DownloadOptions.defaults();
+    private JobTransport transport;
     private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
     private Function<String, String> environment = System::getenv;
 
@@ -159,6 +161,16 @@ public final class AsyncInvokeClientBuilder {
         return this;
     }
 
+    /**
+     * Sends the three API calls to {@code transport} instead of HTTP, for tests and simulations in
+     * virtual time (see {@link JobTransport}: no retries, budget or rate limits apply). No API key
+     * is needed then; the endpoint is ignored.
+     */
+    public AsyncInvokeClientBuilder transport(JobTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return this;
+    }
+
     /** Limits of downloads of output files (default {@link DownloadOptions#defaults()}: 2 GiB, 1 hour). */
     public AsyncInvokeClientBuilder downloadOptions(DownloadOptions downloadOptions) {
         this.downloadOptions = Objects.requireNonNull(downloadOptions, "downloadOptions");
@@ -190,6 +202,14 @@ public final class AsyncInvokeClientBuilder {
      * @throws IllegalArgumentException when the endpoint or key is malformed
      */
     public AsyncInvokeAsyncClient buildAsyncClient() {
+        RetryOptions retryOptions = this.retryOptions.validate();
+        if (transport != null) {
+            HttpClient media = MediaDownloader.mediaClient((httpClient != null ? httpClient : HttpClient.create())
+                    .responseTimeout(responseTimeout), userAgent());
+            return new AsyncInvokeAsyncClient(new TransportJobApi(transport), pollingOptions, listener,
+                    "transport " + transport, new MediaDownloader(media, new RetryPolicy(retryOptions, listener), listener,
+                    Redactor.NONE), downloadOptions);
+        }
         String key = resolveApiKey();
         Endpoint target = Endpoint.parse(endpoint, allowInsecureHttp);
         HttpClient base = (httpClient != null ? httpClient : HttpClient.create())

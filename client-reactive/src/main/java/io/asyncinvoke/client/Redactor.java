@@ -35,16 +35,20 @@ final class Redactor implements UnaryOperator<String> {
 
     static final String MASK = "[REDACTED]";
 
+    /** For a client that holds no key (one on a {@link io.asyncinvoke.client.spi.JobTransport}): nothing to remove. */
+    static final Redactor NONE = new Redactor(null);
+
     private final char[] key;
     /** Whether every character of the key is ASCII, so that a scan of raw UTF-8 bytes sees every form. */
     private final boolean asciiKey;
     /** The stable middle of the key's base64 at each of the three byte alignments, both alphabets. */
     private final String[] base64Forms;
 
+    /** @param key the key, or {@code null} for {@link #NONE} */
     Redactor(String key) {
-        this.key = key.toCharArray();
-        this.asciiKey = key.chars().allMatch(c -> c < 0x80);
-        this.base64Forms = base64Forms(key.getBytes(StandardCharsets.UTF_8));
+        this.key = key == null ? null : key.toCharArray();
+        this.asciiKey = key == null || key.chars().allMatch(c -> c < 0x80);
+        this.base64Forms = key == null ? new String[0] : base64Forms(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] base64Forms(byte[] key) {
@@ -67,8 +71,8 @@ final class Redactor implements UnaryOperator<String> {
 
     @Override
     public String apply(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || key == null) {
+            return text;
         }
         List<int[]> found = find(text);
         if (found.isEmpty()) {
@@ -92,7 +96,7 @@ final class Redactor implements UnaryOperator<String> {
      * string redacted after decoding, and any other body redacted as text.
      */
     byte[] apply(byte[] body) {
-        if (!mayHoldKey(body)) {
+        if (key == null || !mayHoldKey(body)) {
             return body;
         }
         try {
