@@ -41,11 +41,6 @@ final class ConcurrencyLimit {
         });
     }
 
-    /** Requests waiting for a place now. */
-    synchronized int waiting() {
-        return waiting.size();
-    }
-
     /** One request's place: granted at once, or queued until another request ends. */
     private final class Permit {
         private final AtomicBoolean released = new AtomicBoolean();

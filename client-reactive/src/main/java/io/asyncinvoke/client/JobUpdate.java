@@ -39,10 +39,6 @@ public final class JobUpdate {
         this.job = job;
     }
 
-    static JobUpdate of(Job job, String rawStatus) {
-        return new JobUpdate(job.getRequestId(), rawStatus, job.getStatus(), job);
-    }
-
     /** The job's request_id. */
     @JsonProperty("request_id")
     public String requestId() {

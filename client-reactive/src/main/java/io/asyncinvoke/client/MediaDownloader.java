@@ -438,10 +438,6 @@ final class MediaDownloader {
             }
         }
 
-        static int liveCount() {
-            return LIVE.size();
-        }
-
         /** The hook, registered once, when the first part file is created. */
         private static final class ShutdownCleanup {
             static final Thread INSTALLED = install();

@@ -48,15 +48,8 @@ final class PollSchedule {
      * @param pollsDone   polls answered so far in this watch
      * @param afterSubmit whether the watch began with a submit's answer rather than a poll
      * @param serverDelay the wait the last answer asked for, or {@code null}
-     */
-    Duration nextDelay(int pollsDone, boolean afterSubmit, Duration serverDelay) {
-        return nextDelay(pollsDone, afterSubmit, serverDelay, null, 0);
-    }
-
-    /**
-     * As above; with an adaptive schedule and an {@code estimate} of the job's duration, the delay
-     * follows the estimate instead.
-     *
+     * @param estimate    the job's learned duration; with an adaptive schedule the delay follows it
+     *                    ({@code null}: the classic schedule)
      * @param elapsedNanos the job's age now (time since its submit was answered)
      */
     Duration nextDelay(int pollsDone, boolean afterSubmit, Duration serverDelay, JobDurations.Estimate estimate,

@@ -153,17 +153,6 @@ final class RequestBudget {
                 null, 429, null, null, null, info, null);
     }
 
-    /** Requests waiting for a token now (for tests and metrics). */
-    synchronized int waiting() {
-        return waiting;
-    }
-
-    /** Tokens left in the shortest window's bucket (for tests). */
-    synchronized double tokens() {
-        refill(scheduler.get().now(TimeUnit.NANOSECONDS));
-        return buckets[0].tokens;
-    }
-
     // ------------------------------------------------------------------ inside the monitor
 
     private void refill(long now) {

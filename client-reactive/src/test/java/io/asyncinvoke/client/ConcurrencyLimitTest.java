@@ -27,8 +27,7 @@ class ConcurrencyLimitTest {
                 return answer.asMono();
             })).subscribe(done::add, error -> { });
         }
-        assertThat(started).containsExactly(0, 1);
-        assertThat(limit.waiting()).isEqualTo(3);
+        assertThat(started).as("the other three wait").containsExactly(0, 1);
 
         answers.get(1).tryEmitValue(1);
         assertThat(started).containsExactly(0, 1, 2);
@@ -38,7 +37,6 @@ class ConcurrencyLimitTest {
         answers.get(3).tryEmitValue(3);
         answers.get(4).tryEmitValue(4);
         assertThat(done).containsExactly(1, 2, 3, 4);
-        assertThat(limit.waiting()).isZero();
     }
 
     @Test
@@ -52,10 +50,9 @@ class ConcurrencyLimitTest {
         Disposable running = limit.gate(never).subscribe();
         Disposable waiter = limit.gate(never).subscribe();
         Disposable last = limit.gate(never).subscribe();
-        assertThat(limit.waiting()).isEqualTo(2);
+        assertThat(started).hasValue(1);
 
         waiter.dispose();
-        assertThat(limit.waiting()).isEqualTo(1);
         running.dispose();
         assertThat(started).as("the cancelled waiter never ran; the last one did").hasValue(2);
         last.dispose();

@@ -26,7 +26,7 @@ class JobUpdateJsonTest {
     @Test
     void aTerminalUpdateCarriesTheJobInTheApiForm() throws Exception {
         JsonNode json = appMapper.readTree(appMapper.writeValueAsString(
-                JobUpdate.of(FakeJobApi.jobWith("COMPLETED"), "COMPLETED")));
+                new JobUpdate(FakeJobApi.ID, "COMPLETED", JobState.COMPLETED, FakeJobApi.jobWith("COMPLETED"))));
 
         assertThat(json.get("terminal").asBoolean()).isTrue();
         assertThat(json.get("job").get("request_id").asText()).isEqualTo(FakeJobApi.ID);

@@ -52,15 +52,15 @@ class OptionsAndHeadersTest {
         PollSchedule schedule = new PollSchedule(PollingOptions.defaults().withJitter(0).withFirstDelay(Duration.ofMillis(300))
                 .withInterval(Duration.ofSeconds(1)).withBackoffFactor(2).withMaxInterval(Duration.ofSeconds(6)));
 
-        assertThat(schedule.nextDelay(0, true, null)).isEqualTo(Duration.ofMillis(300));
-        assertThat(schedule.nextDelay(1, true, null)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(schedule.nextDelay(1, false, null)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(schedule.nextDelay(2, false, null)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(schedule.nextDelay(3, false, null)).isEqualTo(Duration.ofSeconds(4));
-        assertThat(schedule.nextDelay(4, false, null)).isEqualTo(Duration.ofSeconds(6));
-        assertThat(schedule.nextDelay(5000, false, null)).isEqualTo(Duration.ofSeconds(6));
-        assertThat(schedule.nextDelay(2, false, Duration.ofSeconds(9))).as("the server wins when later").isEqualTo(Duration.ofSeconds(9));
-        assertThat(schedule.nextDelay(2, false, Duration.ofMillis(10))).as("but never pulls a poll earlier").isEqualTo(Duration.ofSeconds(2));
+        assertThat(schedule.nextDelay(0, true, null, null, 0)).isEqualTo(Duration.ofMillis(300));
+        assertThat(schedule.nextDelay(1, true, null, null, 0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(schedule.nextDelay(1, false, null, null, 0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(schedule.nextDelay(2, false, null, null, 0)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(schedule.nextDelay(3, false, null, null, 0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(schedule.nextDelay(4, false, null, null, 0)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(schedule.nextDelay(5000, false, null, null, 0)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(schedule.nextDelay(2, false, Duration.ofSeconds(9), null, 0)).as("the server wins when later").isEqualTo(Duration.ofSeconds(9));
+        assertThat(schedule.nextDelay(2, false, Duration.ofMillis(10), null, 0)).as("but never pulls a poll earlier").isEqualTo(Duration.ofSeconds(2));
     }
 
     private static HttpHeaders headers(String... pairs) {

@@ -68,13 +68,12 @@ class RequestBudgetTest {
             assertThat(at[i]).as("burst request %d", i).isZero();
         }
         assertThat(at[20]).isEqualTo(-1);
-        assertThat(budget.waiting()).isEqualTo(3);
+        assertThat(at[22]).as("waiting").isEqualTo(-1);
 
         clock.advanceTimeBy(Duration.ofSeconds(3));
         assertThat(at[20]).isEqualTo(769);
         assertThat(at[21]).isEqualTo(1538);
         assertThat(at[22]).isEqualTo(2307);
-        assertThat(budget.waiting()).isZero();
     }
 
     @Test
@@ -127,16 +126,18 @@ class RequestBudgetTest {
         long[] gated = {-1};
         budget.gate(request).subscribe(n -> gated[0] = Schedulers.parallel().now(TimeUnit.MILLISECONDS));
         assertThat(sent).as("no token left: it waits").hasValue(2);
-        assertThat(budget.waiting()).isEqualTo(2);
+        assertThat(waiter[0]).as("the earlier waiter waits too").isEqualTo(-1);
 
         clock.advanceTimeBy(Duration.ofMinutes(1));
         assertThat(sent).hasValue(3);
         assertThat(gated[0]).as("served after the earlier waiter").isGreaterThan(waiter[0]);
         assertThat(waiter[0]).isPositive();
 
-        Mono<Integer> gatedTwice = budget.gate(request);
+        RequestBudget fresh = budget(RequestBudgetOptions.of(10, Duration.ofSeconds(10)));
+        Mono<Integer> gatedTwice = fresh.gate(request);
         gatedTwice.then(gatedTwice).subscribe();
-        assertThat(budget.tokens()).as("each subscription takes its own token").isLessThan(1);
+        assertThat(acquireAll(fresh, 1, new ArrayList<>())[0]).as("each subscription took its own token: none is left")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -145,11 +146,10 @@ class RequestBudgetTest {
         List<Disposable> handles = new ArrayList<>();
         acquireAll(budget, 2, handles); // the burst
         long[] queued = acquireAll(budget, 3, handles);
-        assertThat(budget.waiting()).isEqualTo(3);
+        assertThat(queued).containsOnly(-1L);
 
         handles.get(3).dispose();
 
-        assertThat(budget.waiting()).isEqualTo(2);
         clock.advanceTimeBy(Duration.ofSeconds(30));
         assertThat(queued[1]).as("cancelled").isEqualTo(-1);
         assertThat(queued[0]).isEqualTo(1428);
@@ -182,13 +182,17 @@ class RequestBudgetTest {
 
     @Test
     void aSmallerLimitFromTheServerShrinksTheBudgetAndALargerOneDoesNotGrowIt() {
+        RequestBudget larger = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
+        larger.onAnswer(200, new RateLimitInfo(1000, 990, null, null));
+        long[] burst = acquireAll(larger, 21, new ArrayList<>());
+        assertThat(burst[19]).as("still the configured burst of 20").isZero();
+        assertThat(burst[20]).isEqualTo(-1);
+
         RequestBudget budget = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
         budget.onAnswer(200, new RateLimitInfo(1000, 990, null, null));
-        assertThat(budget.tokens()).isEqualTo(20);
-
         budget.onAnswer(200, new RateLimitInfo(10, 9, null, null));
 
-        assertThat(budget.tokens()).as("burst of 20 % of 10").isEqualTo(2);
+        // burst of 20 % of 10
         long[] at = acquireAll(budget, 4, new ArrayList<>());
         clock.advanceTimeBy(Duration.ofMinutes(1));
         assertThat(at[0]).isZero();
@@ -257,7 +261,9 @@ class RequestBudgetTest {
         RequestBudget budget = budget(RequestBudgetOptions.of(100, Duration.ofMinutes(1)));
         budget.onAnswer(200, new RateLimitInfo(100, 3, Instant.ofEpochSecond(60), null));
 
-        assertThat(budget.tokens()).isEqualTo(3);
+        long[] at = acquireAll(budget, 4, new ArrayList<>());
+        assertThat(at[2]).as("three left").isZero();
+        assertThat(at[3]).isEqualTo(-1);
     }
 
     @Test
