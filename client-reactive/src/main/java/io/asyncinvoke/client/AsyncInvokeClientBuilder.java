@@ -25,7 +25,8 @@ import reactor.netty.http.client.HttpClient;
  *         .buildAsyncClient();
  * }</pre>
  *
- * <p>Defaults: endpoint {@value #DEFAULT_ENDPOINT}; API key from the {@value #API_KEY_ENV}
+ * <p>Defaults ({@link AsyncInvokeDefaults}): endpoint {@value AsyncInvokeDefaults#ENDPOINT}; API key
+ * from the {@value AsyncInvokeDefaults#API_KEY_ENV}
  * environment variable; connect timeout 10 s; response timeout 30 s;
  * {@link PollingOptions#defaults()}; {@link RetryOptions#defaults()};
  * {@link RequestBudgetOptions#defaults()}; Reactor Netty's shared
@@ -33,13 +34,6 @@ import reactor.netty.http.client.HttpClient;
  */
 public final class AsyncInvokeClientBuilder {
 
-    /** The production endpoint. */
-    public static final String DEFAULT_ENDPOINT = "https://inference.do-ai.run";
-    /** The environment variable the API key is read from when none is given. */
-    public static final String API_KEY_ENV = "MODEL_ACCESS_KEY";
-
-    /** Real keys are far longer; a shorter value is a mistake, and redacting it would mangle unrelated text. */
-    static final int MIN_API_KEY_LENGTH = 8;
 
     /** API answers are small JSON (a job with many images is a few KiB): far more is not an answer. */
     static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
@@ -47,7 +41,7 @@ public final class AsyncInvokeClientBuilder {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private String endpoint = DEFAULT_ENDPOINT;
+    private String endpoint = AsyncInvokeDefaults.ENDPOINT;
     private String apiKey;
     private HttpClient httpClient;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -79,8 +73,8 @@ public final class AsyncInvokeClientBuilder {
 
     /**
      * The bearer token: a model access key or a DigitalOcean personal access token, whatever its
-     * prefix. Without one, {@value #API_KEY_ENV} is read. A value that cannot be a real key (shorter
-     * than {@value #MIN_API_KEY_LENGTH} characters, or with whitespace or control characters) is
+     * prefix. Without one, {@value AsyncInvokeDefaults#API_KEY_ENV} is read. A value that cannot be a real key (shorter
+     * than {@value AsyncInvokeDefaults#MIN_API_KEY_LENGTH} characters, or with whitespace or control characters) is
      * refused when the client is built, before any request.
      */
     public AsyncInvokeClientBuilder apiKey(String apiKey) {
@@ -198,7 +192,7 @@ public final class AsyncInvokeClientBuilder {
     /**
      * Builds the reactive client.
      *
-     * @throws IllegalStateException    when no API key is given or found in {@value #API_KEY_ENV}
+     * @throws IllegalStateException    when no API key is given or found in {@value AsyncInvokeDefaults#API_KEY_ENV}
      * @throws IllegalArgumentException when the endpoint or key is malformed
      */
     public AsyncInvokeAsyncClient buildAsyncClient() {
@@ -246,18 +240,18 @@ public final class AsyncInvokeClientBuilder {
     }
 
     private String resolveApiKey() {
-        String key = apiKey != null ? apiKey : environment.apply(API_KEY_ENV);
-        if (key == null || key.isBlank()) {
-            throw new IllegalStateException("No API key: call apiKey(...) or set the " + API_KEY_ENV
+        String key = AsyncInvokeDefaults.apiKey(apiKey, environment).orElse(null);
+        if (key == null) {
+            throw new IllegalStateException("No API key: call apiKey(...) or set the " + AsyncInvokeDefaults.API_KEY_ENV
                     + " environment variable to a model access key or personal access token");
         }
         if (key.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == 0x85
                 || c == 0xa0 || c == 0x2007 || c == 0x202f)) {
             throw new IllegalArgumentException("The API key must not contain whitespace or control characters");
         }
-        if (key.length() < MIN_API_KEY_LENGTH) {
+        if (key.length() < AsyncInvokeDefaults.MIN_API_KEY_LENGTH) {
             throw new IllegalArgumentException("The API key has " + key.length() + " character(s): too short to be a"
-                    + " model access key or personal access token (at least " + MIN_API_KEY_LENGTH + ")");
+                    + " model access key or personal access token (at least " + AsyncInvokeDefaults.MIN_API_KEY_LENGTH + ")");
         }
         return key;
     }
@@ -269,7 +263,7 @@ public final class AsyncInvokeClientBuilder {
 
     @Override
     public String toString() {
-        return "AsyncInvokeClientBuilder{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : "[REDACTED]")
+        return "AsyncInvokeClientBuilder{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : AsyncInvokeDefaults.REDACTED)
                 + ", polling=" + pollingOptions + ", retry=" + retryOptions + ", budget=" + requestBudget + '}';
     }
 

@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * characters escaped as JSON ({@code \u0073}, {@code \/}), percent-encoded ({@code %73}) or as an
  * HTML character reference ({@code &#115;}, {@code &#x73;}); and inside base64 (standard or URL
  * safe) of any text that contains it, such as {@code Bearer <key>}. Never a part of the key: a key
- * is at least {@value AsyncInvokeClientBuilder#MIN_API_KEY_LENGTH} characters long, so nothing
+ * is at least {@value AsyncInvokeDefaults#MIN_API_KEY_LENGTH} characters long, so nothing
  * else is mangled.
  *
  * <p>A JSON body is redacted after decoding: every string and field name of its tree, so an
@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  */
 final class Redactor implements UnaryOperator<String> {
 
-    static final String MASK = "[REDACTED]";
+    static final String MASK = AsyncInvokeDefaults.REDACTED;
 
     /** For a client that holds no key (one on a {@link io.asyncinvoke.client.spi.JobTransport}): nothing to remove. */
     static final Redactor NONE = new Redactor(null);

@@ -1,5 +1,6 @@
 package io.asyncinvoke.demo;
 
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.model.AsyncInvokeRequest;
@@ -64,7 +65,7 @@ class EmbeddedSimulatorConfiguration {
             Binder binder = Binder.get(env);
             boolean configured = hasText(binder.bind("async-invoke.api-key", String.class).orElse(null))
                     || hasText(binder.bind("async-invoke.endpoint", String.class).orElse(null))
-                    || hasText(env.getProperty("MODEL_ACCESS_KEY"));
+                    || hasText(env.getProperty(AsyncInvokeDefaults.API_KEY_ENV));
             return !configured;
         }
 

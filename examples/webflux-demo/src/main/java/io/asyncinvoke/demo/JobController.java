@@ -2,7 +2,9 @@ package io.asyncinvoke.demo;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeException;
+import io.asyncinvoke.client.JobOutput;
 import io.asyncinvoke.client.JobUpdate;
+import io.asyncinvoke.client.MediaFile;
 import io.asyncinvoke.client.NotFoundException;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
@@ -148,30 +150,25 @@ class JobController {
      * of an audio or speech model. Only http(s) URLs, so the page never loads anything else.
      */
     static Optional<Map<String, Object>> media(Job job) {
-        Map<String, Object> output = job.getOutput();
-        if (output == null) {
-            return Optional.empty();
+        JobOutput output = JobOutput.of(job);
+        if (!output.images().isEmpty()) {
+            return file("image", output.images().get(0).file());
         }
-        if (output.get("images") instanceof List<?> images && !images.isEmpty()
-                && images.get(0) instanceof Map<?, ?> image) {
-            return file("image", image);
-        }
-        if (output.get("audio") instanceof Map<?, ?> audio) {
-            return file("audio", audio);
+        if (!output.audio().isEmpty()) {
+            return file("audio", output.audio().get(0).file());
         }
         return Optional.empty();
     }
 
-    private static Optional<Map<String, Object>> file(String kind, Map<?, ?> file) {
-        if (!(file.get("url") instanceof String url) || !(url.startsWith("https://") || url.startsWith("http://"))) {
+    private static Optional<Map<String, Object>> file(String kind, MediaFile file) {
+        String url = file.url();
+        if (!(url.startsWith("https://") || url.startsWith("http://"))) {
             return Optional.empty();
         }
         Map<String, Object> media = new LinkedHashMap<>();
         media.put("kind", kind);
         media.put("url", url);
-        if (file.get("content_type") instanceof String contentType) {
-            media.put("content_type", contentType);
-        }
+        file.contentType().ifPresent(contentType -> media.put("content_type", contentType));
         return Optional.of(media);
     }
 

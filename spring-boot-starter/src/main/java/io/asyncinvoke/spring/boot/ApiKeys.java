@@ -1,6 +1,6 @@
 package io.asyncinvoke.spring.boot;
 
-import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import java.util.Optional;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -12,14 +12,14 @@ import org.springframework.core.env.Environment;
 final class ApiKeys {
 
     static final String PROPERTY = "async-invoke.api-key";
-    static final String ENVIRONMENT_VARIABLE = AsyncInvokeClientBuilder.API_KEY_ENV;
+    static final String ENVIRONMENT_VARIABLE = AsyncInvokeDefaults.API_KEY_ENV;
 
     private ApiKeys() {
     }
 
-    /** The key, or empty when neither source has a non-blank value. */
+    /** The key, or empty when neither source has a non-blank value: the rule of {@link AsyncInvokeDefaults#apiKey}. */
     static Optional<String> find(Environment environment) {
-        return property(environment).or(() -> variable(environment));
+        return AsyncInvokeDefaults.apiKey(property(environment).orElse(null), environment::getProperty);
     }
 
     /** Which source provides the key, for messages that must never show the key itself. */
@@ -37,6 +37,6 @@ final class ApiKeys {
     }
 
     private static Optional<String> variable(Environment environment) {
-        return Optional.ofNullable(environment.getProperty(ENVIRONMENT_VARIABLE)).filter(value -> !value.isBlank());
+        return AsyncInvokeDefaults.apiKey(null, environment::getProperty);
     }
 }

@@ -1,5 +1,6 @@
 package io.asyncinvoke.spring.boot;
 
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
@@ -15,10 +16,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class AsyncInvokeProperties {
 
     /** Base URL of the service (may carry a path prefix for a proxy). */
-    private String endpoint = "https://inference.do-ai.run";
+    private String endpoint = AsyncInvokeDefaults.ENDPOINT;
 
     /**
-     * Model access key (sk-do-...). When unset, the MODEL_ACCESS_KEY environment variable is used;
+     * Model access key or personal access token. When unset, the MODEL_ACCESS_KEY environment variable is used;
      * with neither, no client bean is registered.
      */
     private String apiKey;
@@ -109,7 +110,7 @@ public class AsyncInvokeProperties {
 
     @Override
     public String toString() {
-        return "AsyncInvokeProperties{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : "[REDACTED]")
+        return "AsyncInvokeProperties{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : AsyncInvokeDefaults.REDACTED)
                 + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout + '}';
     }
 

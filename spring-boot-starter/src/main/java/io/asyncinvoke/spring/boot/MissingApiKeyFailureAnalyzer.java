@@ -36,7 +36,7 @@ class MissingApiKeyFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBeanDef
                         + " no API key is set, neither the property " + ApiKeys.PROPERTY
                         + " nor the environment variable " + ApiKeys.ENVIRONMENT_VARIABLE + ".",
                 "Set " + ApiKeys.PROPERTY + " (e.g. from a secret store) or the " + ApiKeys.ENVIRONMENT_VARIABLE
-                        + " environment variable to a model access key (sk-do-...), or define your own "
+                        + " environment variable to a model access key or personal access token, or define your own "
                         + AsyncInvokeAsyncClient.class.getSimpleName() + " bean.",
                 cause);
     }

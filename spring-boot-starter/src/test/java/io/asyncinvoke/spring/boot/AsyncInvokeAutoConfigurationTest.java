@@ -227,7 +227,7 @@ class AsyncInvokeAutoConfigurationTest {
         PollingOptions polling = PollingOptions.defaults();
         RetryOptions retry = RetryOptions.defaults();
 
-        assertThat(p.getEndpoint()).isEqualTo(AsyncInvokeClientBuilder.DEFAULT_ENDPOINT);
+        assertThat(p.getEndpoint()).isEqualTo(io.asyncinvoke.client.AsyncInvokeDefaults.ENDPOINT);
         assertThat(p.getConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(p.getResponseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.getPolling().toOptions()).usingRecursiveComparison().isEqualTo(polling);
