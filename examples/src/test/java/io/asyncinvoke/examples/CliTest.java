@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STATUS_LINE = Pattern.compile("^([A-Z_]+) {2,}\\d+\\.\\ds$");
+    /** A status and the time since the submit, to a tenth of a second, as DurationFormat writes it. */
+    private static final Pattern STATUS_LINE = Pattern.compile("^([A-Z_]+) {2,}(\\d00ms|0s|\\d+(\\.\\d)?s|\\d+m(\\d+s)?)$");
     private static final String KEY = "sk-do-test-key-1234567890";
 
     @TempDir
@@ -157,11 +158,11 @@ class CliTest {
 
         assertThat(result.code).as(result.err).isZero();
         assertThat(result.statuses()).containsExactly("QUEUED", "IN_PROGRESS", "COMPLETED");
-        List<Double> seconds = result.statusLines().stream()
-                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 1)))
+        List<Duration> elapsed = result.statusLines().stream()
+                .map(line -> DurationConverter.parse(line.substring(line.lastIndexOf(' ') + 1)))
                 .collect(Collectors.toList());
-        assertThat(seconds).isSorted();
-        assertThat(seconds.get(2)).isGreaterThanOrEqualTo(1.5);
+        assertThat(elapsed).isSorted();
+        assertThat(elapsed.get(2)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
