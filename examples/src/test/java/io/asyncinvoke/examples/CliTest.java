@@ -354,6 +354,122 @@ class CliTest {
     }
 
     @Test
+    void anOutDirectoryThatCannotHoldTheFilesIsRefusedBeforeAnythingIsSent() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "not a directory");
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        List<String[]> refused = new ArrayList<>();
+        refused.add(new String[] {file.toString(), "exists and is not a directory"});
+        refused.add(new String[] {file.resolve("sub/dir").toString(), "cannot be created, " + file + " is not a directory"});
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            // a directory nobody may write in, root included
+            refused.add(new String[] {"/proc/self", "not writable"});
+            refused.add(new String[] {"/proc/self/out", "cannot be created in /proc/self"});
+        }
+        if (readOnly.toFile().setWritable(false, false) && !Files.isWritable(readOnly)) {
+            // not as root, for whom permission bits do not apply
+            refused.add(new String[] {readOnly.toString(), "not writable (permission denied)"});
+            refused.add(new String[] {readOnly.resolve("out").toString(), "cannot be created in " + readOnly});
+        }
+        String id = JSON.readTree(cli(against("submit", "--prompt", "x")).out).get("request_id").asText();
+        long requestsBefore = sim.journal().count(Endpoint.ANY);
+
+        for (String[] out : refused) {
+            Result run = cli(against("run", "--prompt", "x", "--out", out[0]));
+            Result watch = cli(against("watch", id, "--out", out[0]));
+
+            for (Result result : List.of(run, watch)) {
+                assertThat(result.code).as("%s%n%s", out[0], result.err).isEqualTo(2);
+                assertThat(result.out).isEmpty();
+                assertThat(result.err).startsWith("error: --out " + out[0] + ": " + out[1]);
+            }
+        }
+        assertThat(sim.journal().count(Endpoint.ANY)).as("requests sent").isEqualTo(requestsBefore);
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "read-only");
+        }
+        try (var left = Files.list(readOnly)) {
+            assertThat(left).as("no probe file left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void anOutDirectoryStillToBeMadeIsFineAndNotMadeBeforeTheJobEnds() throws Exception {
+        Path out = tmp.resolve("new/dir");
+        sim.failNextJobs(1, "out of capacity");
+
+        Result failed = cli(against("run", "--prompt", "x", "--out", out.toString()));
+
+        assertThat(failed.code).as(failed.err).isEqualTo(1);
+        assertThat(tmp.resolve("new")).doesNotExist();
+        Result completed = cli(against("run", "--prompt", "x", "--out", out.toString()));
+        assertThat(completed.code).as(completed.err).isZero();
+        assertThat(out.resolve("0.png")).exists();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]", "\"x\"", "1", "null", "true", "", "  "})
+    void anInputThatIsNoObjectIsSaidPlainly(String input) {
+        Result result = cli(against("submit", "--input", input));
+
+        assertThat(result.code).as(result.err).isEqualTo(2);
+        assertThat(result.err.lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("error: --input must be a JSON object, e.g. '{\"num_images\": 2}'"));
+        assertThat(result.err).doesNotContainIgnoringCase("jackson").doesNotContain("LinkedHashMap", "java.", "`");
+        assertThat(sim.journal().count(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void malformedInputGetsAShortReasonWithItsPlace() {
+        Map<String, String> cases = Map.of(
+                "{not-json", "line 1, column 2",
+                "{\"prompt\": \"x\",\n \"num_images\": }", "line 2, column 16",
+                "{\"prompt\": \"x\"", "end-of-input",
+                "{\"prompt\": \"x\"} trailing", "line 1, column 17",
+                "{\"a\": 1}{", "more after the end of the value (line 1, column 9)",
+                "{\"prompt\": \"x\", \"prompt\": \"y\"}", "Duplicate field 'prompt'");
+        cases.forEach((input, where) -> {
+            Result result = cli(against("submit", "--input", input));
+
+            assertThat(result.code).as(input).isEqualTo(2);
+            String first = result.err.lines().findFirst().orElseThrow();
+            assertThat(first).as(input).startsWith("error: --input is not valid JSON: ").contains(where);
+            assertThat(first).as(input).doesNotContainIgnoringCase("jackson").doesNotContain("Source", "java.", "`",
+                    "JsonToken", "REDACTED");
+        });
+        assertThat(sim.journal().count(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void aTagWithoutKeyAndValueIsSaidPlainly() {
+        Result noValue = cli(against("submit", "--prompt", "x", "--tag", "novalue"));
+        Result noKey = cli(against("submit", "--prompt", "x", "--tag", "=v"));
+        Result emptyValue = cli(against("submit", "--prompt", "x", "--tag", "team=", "--tag", "a=b=c"));
+
+        assertThat(noValue.code).isEqualTo(2);
+        assertThat(noValue.err).startsWith("error: --tag needs KEY=VALUE, got 'novalue'\n")
+                .doesNotContain("option option");
+        assertThat(noKey.code).isEqualTo(2);
+        assertThat(noKey.err).startsWith("error: --tag needs KEY=VALUE with a KEY before the '=', got '=v'\n");
+        assertThat(sim.journal().count(Endpoint.SUBMIT)).as("only the valid tags were sent").isEqualTo(1);
+        assertThat(emptyValue.code).as(emptyValue.err).isZero();
+        assertThat(sim.journal().requests(Endpoint.SUBMIT).get(0).body())
+                .contains("{\"key\":\"team\",\"value\":\"\"}", "{\"key\":\"a\",\"value\":\"b=c\"}");
+    }
+
+    @Test
+    void durationsArePrintedAsTheyAreWrittenAndReadBack() {
+        sim.inject(Fault.hang().on(Endpoint.GET));
+
+        Result result = cli(against("get", "some-id", "--timeout", "1.5s"));
+
+        assertThat(result.code).isEqualTo(4);
+        assertThat(result.err).contains("no answer within 1.5s for job some-id");
+        Result help = cli("run", "--help");
+        assertThat(help.out).contains("default: 10m", "1m30s");
+    }
+
+    @Test
     void aMalformedEndpointIsAUsageError() {
         Result result = cli("get", "id", "--base-url", "http://inference.example", "--api-key", KEY);
         assertThat(result.code).isEqualTo(2);
@@ -386,7 +502,7 @@ class CliTest {
 
             assertThat(result.code).as("%s%n%s", all, result.err).isEqualTo(3);
             assertThat(result.out).isEmpty();
-            assertThat(result.err).contains("401").doesNotContain(wrong);
+            assertThat(result.err).contains("401").doesNotContain(wrong).doesNotContain("async-invoke watch");
         }
         assertThat(sim.journal().countStatus(401)).isEqualTo(4);
     }
@@ -401,7 +517,43 @@ class CliTest {
         for (Result result : List.of(got, watched)) {
             assertThat(result.code).isEqualTo(4);
             assertThat(result.out).isEmpty();
-            assertThat(result.err).contains("404").contains("request_id: 0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21");
+            assertThat(result.err).contains("404").contains("request_id: 0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21\n");
+            assertThat(result.err).as("an unknown or expired job is not worth watching later")
+                    .doesNotContain("async-invoke watch", "check on it later");
+        }
+    }
+
+    @Test
+    void aServerErrorOrRateLimitSuggestsWatchingLater() {
+        sim.inject(Fault.status(503).on(Endpoint.GET));
+        Result unavailable = cli(against("get", "some-id"));
+        sim.clearFaults();
+        sim.inject(Fault.rateLimited(Duration.ofMillis(100)).on(Endpoint.GET));
+        Result limited = cli(against("get", "other-id"));
+        sim.clearFaults();
+        sim.inject(Fault.status(400).on(Endpoint.GET));
+        Result refused = cli(against("get", "third-id"));
+
+        assertThat(unavailable.code).isEqualTo(4);
+        assertThat(unavailable.err).contains("503")
+                .contains("request_id: some-id (check on it later with: async-invoke watch some-id)");
+        assertThat(limited.code).isEqualTo(4);
+        assertThat(limited.err).contains("429")
+                .contains("request_id: other-id (check on it later with: async-invoke watch other-id)");
+        assertThat(refused.code).isEqualTo(4);
+        assertThat(refused.err).contains("400").contains("request_id: third-id\n").doesNotContain("async-invoke watch");
+    }
+
+    @Test
+    void aSubmitWithAnUnknownOutcomeSuggestsNoWatch() {
+        sim.inject(Fault.status(500).on(Endpoint.SUBMIT));
+
+        for (String command : List.of("submit", "run")) {
+            Result result = cli(against(command, "--prompt", "x"));
+
+            assertThat(result.code).as(result.err).isEqualTo(4);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err).contains("500").doesNotContain("request_id:", "async-invoke watch");
         }
     }
 
@@ -411,7 +563,8 @@ class CliTest {
 
         assertThat(result.code).isEqualTo(4);
         assertThat(result.out).isEmpty();
-        assertThat(result.err).contains("connection").contains("request_id: some-id");
+        assertThat(result.err).contains("connection")
+                .contains("request_id: some-id (check on it later with: async-invoke watch some-id)");
     }
 
     @Test
@@ -439,7 +592,7 @@ class CliTest {
         Result result = cli(against("get", "some-id", "--timeout", "500ms"));
 
         assertThat(result.code).isEqualTo(4);
-        assertThat(result.err).contains("no answer within 0.5s").contains("some-id");
+        assertThat(result.err).contains("no answer within 500ms").contains("some-id");
     }
 
     @Test
@@ -451,7 +604,8 @@ class CliTest {
         assertThat(result.code).isEqualTo(4);
         String id = result.json().get("request_id").asText();
         assertThat(result.json().get("status").asText()).isEqualTo("COMPLETED");
-        assertThat(result.err).contains("Download").contains("404").contains("request_id: " + id);
+        assertThat(result.err).contains("Download").contains("404")
+                .contains("request_id: " + id + " (save its files again with: async-invoke watch " + id + " --out DIR)");
         List<RecordedRequest> media = sim.journal().requests(Endpoint.MEDIA);
         assertThat(media).hasSize(1);
     }
