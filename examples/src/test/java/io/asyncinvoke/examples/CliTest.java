@@ -237,6 +237,45 @@ class CliTest {
         Result nothing = cli();
         assertThat(nothing.code).isEqualTo(2);
         assertThat(nothing.err).contains("name a command");
+
+        assertThat(help.out).contains("simulator", "http://127.0.0.1:8089");
+        Result simulatorHelp = cli("simulator", "--help");
+        assertThat(simulatorHelp.code).isZero();
+        assertThat(simulatorHelp.out).contains("--port", "8089", "--api-key", "--queued", "--running", "--rate-limit",
+                "60/min", "--no-status-endpoint", "--rate-limit-headers", "x-ratelimit", "base_url", "130 or 143");
+    }
+
+    // ------------------------------------------------------------------ the simulator command's options
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "--rate-limit 60", "--rate-limit /min", "--rate-limit 0/min", "--rate-limit -5/s", "--rate-limit 60/fortnight",
+            "--rate-limit 60/0s", "--rate-limit x/min", "--rate-limit-headers ietf", "--queued -1s", "--running soon",
+            "--port 70000", "--port -1", "--port http", "--api-key short", "--api-key has\tspace", "--bogus"})
+    void badSimulatorOptionsExitTwoBeforeItStarts(String line) {
+        List<String> args = new ArrayList<>(List.of("simulator"));
+        args.addAll(Arrays.asList(line.split(" ")));
+
+        Result result = cli(args.toArray(new String[0]));
+
+        assertThat(result.code).as("%s%n%s", args, result.err).isEqualTo(2);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).startsWith("error: ").contains("Try 'async-invoke simulator --help'.")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void theRateLimitSaysWhatItWants() {
+        Result result = cli("simulator", "--rate-limit", "lots");
+
+        assertThat(result.err).contains("'lots' is not a rate limit: use N/s, N/min, N/h or N/DURATION, e.g. 60/min");
+        SimulatorCommand.RateLimitConverter converter = new SimulatorCommand.RateLimitConverter();
+        assertThat(converter.convert("60/min")).isEqualTo(new SimulatorCommand.RateLimit(60, Duration.ofMinutes(1)));
+        assertThat(converter.convert("10/s")).isEqualTo(new SimulatorCommand.RateLimit(10, Duration.ofSeconds(1)));
+        assertThat(converter.convert("5000/h")).isEqualTo(new SimulatorCommand.RateLimit(5000, Duration.ofHours(1)));
+        assertThat(converter.convert("100/90s")).isEqualTo(new SimulatorCommand.RateLimit(100, Duration.ofSeconds(90)));
+        assertThat(converter.convert("100/1m30s")).isEqualTo(new SimulatorCommand.RateLimit(100, Duration.ofSeconds(90)));
+        assertThat(converter.convert(" 250 / MIN ")).isEqualTo(new SimulatorCommand.RateLimit(250, Duration.ofMinutes(1)));
     }
 
     // ------------------------------------------------------------------ the embedded simulator
