@@ -106,8 +106,14 @@ public final class RetryOptions {
         return maxServerDelay;
     }
 
-    /** The checks that concern several values at once, made when the options are used rather than while built. */
-    RetryOptions validate() {
+    /**
+     * Checks what concerns several values at once (min ≤ max backoff), as a client does when built
+     * with these options; the {@code withX} methods check one value each, so they may come in any
+     * order.
+     *
+     * @throws IllegalArgumentException naming both values when they do not fit together
+     */
+    public RetryOptions validate() {
         if (maxBackoff.compareTo(minBackoff) < 0) {
             throw new IllegalArgumentException("RetryOptions: maxBackoff " + DurationFormat.format(maxBackoff)
                     + " is below minBackoff " + DurationFormat.format(minBackoff));

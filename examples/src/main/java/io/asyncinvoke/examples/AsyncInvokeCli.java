@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code async-invoke} command line: {@code run}, {@code submit}, {@code get} and
- * {@code watch}. stdout carries exactly one JSON object, the job as the API returns it; stderr
+ * {@code watch}, and {@code simulator} to serve a simulator of the service until stopped. stdout carries exactly one JSON object, the job as the API returns it; stderr
  * carries the human lines. Exit codes: 0 success, 1 job failed, 2 usage error or invalid input
  * (nothing sent), 3 authentication failure, 4 any other API, network or timeout error.
  *
@@ -33,7 +33,11 @@ import picocli.CommandLine.Spec;
                 "  4  any other API, network or timeout error (stderr names the request_id)",
                 "",
                 "The job is printed on stdout as JSON; progress goes to stderr.",
-                "The key is read from --api-key or the MODEL_ACCESS_KEY environment variable."})
+                "The key is read from --api-key or the MODEL_ACCESS_KEY environment variable.",
+                "",
+                "Offline across processes: 'async-invoke simulator' serves a simulator",
+                "on http://127.0.0.1:8089 until Ctrl-C; give the other commands the",
+                "--base-url and --api-key it prints."})
 public final class AsyncInvokeCli implements Callable<Integer> {
 
     @Spec
@@ -55,7 +59,8 @@ public final class AsyncInvokeCli implements Callable<Integer> {
                 .addSubcommand(new RunCommand(context))
                 .addSubcommand(new SubmitCommand(context))
                 .addSubcommand(new GetCommand(context))
-                .addSubcommand(new WatchCommand(context));
+                .addSubcommand(new WatchCommand(context))
+                .addSubcommand(new SimulatorCommand(context));
         PrintWriter err = new PrintWriter(context.err(), true);
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(err);
@@ -73,7 +78,7 @@ public final class AsyncInvokeCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a command: run, submit, get or watch");
+        throw new ParameterException(spec.commandLine(), "name a command: run, submit, get, watch or simulator");
     }
 
     /**

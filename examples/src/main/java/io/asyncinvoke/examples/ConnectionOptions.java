@@ -19,6 +19,7 @@ final class ConnectionOptions {
     boolean simulator;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
-            description = "How long to wait for the job (or the call), e.g. 90s, 5m, 1h, 500ms (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the job (or the call), e.g. 500ms, 1.5s, 90s, 1m30s, 5m, 1h "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration timeout;
 }

@@ -2,17 +2,26 @@ package io.asyncinvoke.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.asyncinvoke.client.ApiException;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.client.AsyncInvokeException;
 import io.asyncinvoke.client.AsyncInvokeJson;
+import io.asyncinvoke.client.AsyncInvokeTimeoutException;
 import io.asyncinvoke.client.AuthenticationException;
+import io.asyncinvoke.client.DurationFormat;
 import io.asyncinvoke.client.JobUpdate;
 import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.TransportException;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.simulator.Simulator;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +54,8 @@ abstract class JobCommand implements Callable<Integer> {
     final Context context;
     /** The job this command is about, once known: every error message names it. */
     String requestId;
+    /** Set when the job completed but saving its files failed: a later watch can save them again. */
+    private boolean downloadFailed;
     private String apiKey;
 
     JobCommand(Context context) {
@@ -143,6 +154,7 @@ abstract class JobCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 downloadFailure = e;
             }
+            downloadFailed = downloadFailure != null;
         }
         // the job is printed even when a download failed: it completed, and its URLs are in it
         printJob(job);
@@ -173,17 +185,92 @@ abstract class JobCommand implements Callable<Integer> {
         String id = e instanceof AsyncInvokeException && ((AsyncInvokeException) e).requestId() != null
                 ? ((AsyncInvokeException) e).requestId() : requestId;
         if (e instanceof TimeoutException) {
-            error("no answer within " + connection.timeout.toString().substring(2).toLowerCase()
-                    + (id == null ? "" : " for job " + id));
+            error("no answer within " + DurationFormat.format(connection.timeout) + (id == null ? "" : " for job " + id));
         } else if (e instanceof AsyncInvokeException || e instanceof UncheckedIOException) {
             error(e.getMessage());
         } else {
             error(e.toString());
         }
         if (id != null) {
-            context.err().println("request_id: " + id + " (check on it later with: async-invoke watch " + id + ")");
+            String later = downloadFailed ? " (save its files again with: async-invoke watch " + id + " --out DIR)"
+                    : mayStillExist(e) ? " (check on it later with: async-invoke watch " + id + ")"
+                    : "";
+            context.err().println("request_id: " + id + later);
         }
         return OTHER_ERROR;
+    }
+
+    /**
+     * Whether the job may still exist after {@code e}, so that watching it later makes sense: a
+     * watch or call that ran out of time, a network error, or a server error or rate limit. Not
+     * after a 404 (the request_id is unknown or expired) nor any other refusal.
+     */
+    private static boolean mayStillExist(Throwable e) {
+        if (e instanceof AsyncInvokeTimeoutException || e instanceof TimeoutException
+                || e instanceof TransportException) {
+            return true;
+        }
+        if (e instanceof ApiException) {
+            int status = ((ApiException) e).statusCode();
+            return status == 429 || status >= 500;
+        }
+        return false;
+    }
+
+    /**
+     * Checks before anything is sent that {@code out} is a directory this process can write in, or
+     * one it can create, so that a job's files are not lost after it ran (and cost credits). Creates
+     * nothing: a job that fails leaves no empty directory.
+     *
+     * @throws IllegalArgumentException naming {@code --out} and what is wrong
+     */
+    static void requireWritableDirectory(Path out) {
+        Path dir = out.toAbsolutePath().normalize();
+        if (Files.isDirectory(dir)) {
+            String problem = cannotWriteIn(dir);
+            if (problem != null) {
+                throw new IllegalArgumentException("--out " + out + ": not writable (" + problem + ")");
+            }
+            return;
+        }
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException("--out " + out + ": exists and is not a directory");
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("--out " + out + ": a symbolic link to nothing");
+        }
+        Path existing = dir.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new IllegalArgumentException("--out " + out + ": cannot be created");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("--out " + out + ": cannot be created, " + existing + " is not a directory");
+        }
+        String problem = cannotWriteIn(existing);
+        if (problem != null) {
+            throw new IllegalArgumentException("--out " + out + ": cannot be created in " + existing + " ("
+                    + problem + ")");
+        }
+    }
+
+    /**
+     * Why no file can be created in {@code dir}, or null when one can. Tried for real (and removed
+     * at once): permission bits do not tell for root, read-only mounts or special file systems.
+     */
+    private static String cannotWriteIn(Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".async-invoke-", ".probe"));
+            return null;
+        } catch (AccessDeniedException e) {
+            return "permission denied";
+        } catch (FileSystemException e) {
+            return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        } catch (IOException | SecurityException e) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
     }
 
     private int usage(String message) {

@@ -1,5 +1,6 @@
 package io.asyncinvoke.examples;
 
+import io.asyncinvoke.client.DurationFormat;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -8,7 +9,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * The human side of a command, on stderr: one line per status change with the time since the
- * command started ({@code IN_PROGRESS  0.4s}), and other one-line notes. On a terminal, a live
+ * command started ({@code IN_PROGRESS  400ms}, {@code COMPLETED    1.6s}), and other one-line notes. On a terminal, a live
  * line shows the elapsed time between changes; it is erased before each permanent line, so what
  * stays on screen is the same as what a pipe receives.
  */
@@ -43,15 +44,21 @@ final class Progress implements AutoCloseable {
         err.flush();
     }
 
+    /**
+     * {@code status} and the time since the start, to a tenth of a second, in the one format of
+     * every duration the command line prints: {@code QUEUED       900ms}, {@code 1.4s}, {@code 1m5s}.
+     */
     private String format(String status) {
-        return String.format(Locale.ROOT, "%-11s  %.1fs", status, (System.nanoTime() - startNanos) / 1e9);
+        long tenths = Math.round((System.nanoTime() - startNanos) / 1e8);
+        return String.format(Locale.ROOT, "%-11s  %s", status, DurationFormat.format(Duration.ofMillis(tenths * 100)));
     }
 
     private synchronized void tick() {
         if (closed) {
             return;
         }
-        err.print("\r" + format(current) + " \u2026");
+        // erased first: the text may be shorter than the last one (900ms, then 1s)
+        err.print(ERASE_LINE + format(current) + " \u2026");
         err.flush();
         liveLineShown = true;
     }

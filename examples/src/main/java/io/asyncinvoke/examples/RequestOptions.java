@@ -1,19 +1,39 @@
 package io.asyncinvoke.examples;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.asyncinvoke.client.AsyncInvokeJson;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.ModelRequestBuilder;
 import io.asyncinvoke.model.AsyncInvokeRequest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** What to submit: the model, its input and tags (for {@code run} and {@code submit}). */
 final class RequestOptions {
 
     static final String DEFAULT_MODEL = "fal-ai/flux/schnell";
+
+    private static final String INPUT_EXAMPLE = "{\"num_images\": 2}";
+    private static final ObjectMapper MAPPER = AsyncInvokeJson.newObjectMapper();
+    /** One JSON value and nothing after it; a key given twice is a mistake, not the last one wins. */
+    private static final ObjectReader INPUT_READER = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    /** Where Jackson's messages name their source: the line and column are given apart. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\s*\\((?:start marker at )?\\[Source:[^\\]]*\\]\\)|\\s*at \\[Source:.*$");
 
     @Option(names = "--model", paramLabel = "ID", defaultValue = DEFAULT_MODEL,
             description = "Model id (default: ${DEFAULT-VALUE}).")
@@ -32,8 +52,9 @@ final class RequestOptions {
             description = "A JSON object merged into input; --prompt, --text and --seconds-total win over it.")
     String input;
 
+    // Strings, not a Map: picocli's own message for a value without '=' names its internals.
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag for the job (repeatable).")
-    Map<String, String> tags = new LinkedHashMap<>();
+    List<String> tags = new ArrayList<>();
 
     /**
      * The request these options describe.
@@ -58,21 +79,71 @@ final class RequestOptions {
         if (secondsTotal != null) {
             builder.input("seconds_total", secondsTotal);
         }
-        tags.forEach(builder::tag);
+        for (String tag : tags) {
+            int equals = tag.indexOf('=');
+            if (equals < 0) {
+                throw new IllegalArgumentException("--tag needs KEY=VALUE, got '" + tag + "'");
+            }
+            String key = tag.substring(0, equals);
+            if (key.isBlank()) {
+                throw new IllegalArgumentException("--tag needs KEY=VALUE with a KEY before the '=', got '" + tag + "'");
+            }
+            builder.tag(key, tag.substring(equals + 1));
+        }
         return builder.build();
     }
 
-    private static Map<String, Object> parseObject(String json) {
+    /**
+     * {@code json} as the fields of an object. Anything else is refused in plain words: another JSON
+     * value, or malformed JSON with where it went wrong, never the parser's class names.
+     */
+    static Map<String, Object> parseObject(String json) {
+        JsonNode value;
         try {
-            Map<String, Object> fields = AsyncInvokeJson.newObjectMapper()
-                    .readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
-            if (fields == null) {
-                throw new IllegalArgumentException("--input must be a JSON object, e.g. '{\"num_images\": 2}'");
-            }
-            return fields;
+            value = INPUT_READER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("--input must be a JSON object, e.g. '{\"num_images\": 2}': "
-                    + e.getOriginalMessage());
+            throw new IllegalArgumentException("--input is not valid JSON: " + reason(e));
         }
+        if (value == null || !value.isObject()) {
+            throw new IllegalArgumentException("--input must be a JSON object, e.g. '" + INPUT_EXAMPLE + "'"
+                    + (value == null || value.isMissingNode() ? "" : ", not " + kind(value)));
+        }
+        return MAPPER.convertValue(value, new TypeReference<LinkedHashMap<String, Object>>() { });
+    }
+
+    private static String kind(JsonNode value) {
+        switch (value.getNodeType()) {
+            case ARRAY:
+                return "an array";
+            case STRING:
+                return "a string";
+            case NUMBER:
+                return "a number";
+            case BOOLEAN:
+                return "a boolean";
+            case NULL:
+                return "null";
+            default:
+                return "that";
+        }
+    }
+
+    /** The parser's reason in short, with the line and column, without its internals. */
+    private static String reason(JsonProcessingException e) {
+        String reason;
+        if (e instanceof MismatchedInputException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Trailing token")) {
+            reason = "more after the end of the value";
+        } else {
+            reason = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+            // "... (start marker at [Source: ...; line: 1, column: 1])" and the like
+            reason = INTERNALS.matcher(reason).replaceAll("");
+            reason = reason.replace("\n", " ").strip();
+        }
+        JsonLocation at = e.getLocation();
+        if (at != null && at.getLineNr() > 0) {
+            reason += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        return reason;
     }
 }

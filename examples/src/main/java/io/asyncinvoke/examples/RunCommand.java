@@ -35,6 +35,9 @@ final class RunCommand extends JobCommand {
     @Override
     void validate() {
         built = request.toRequest();
+        if (out != null) {
+            requireWritableDirectory(out);
+        }
     }
 
     @Override

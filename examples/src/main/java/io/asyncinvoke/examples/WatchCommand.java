@@ -27,6 +27,9 @@ final class WatchCommand extends JobCommand {
     void validate() {
         // the client checks the id itself, before sending anything
         requestId = id;
+        if (out != null) {
+            requireWritableDirectory(out);
+        }
     }
 
     @Override

@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern STATUS_LINE = Pattern.compile("^([A-Z_]+) {2,}\\d+\\.\\ds$");
+    /** A status and the time since the submit, to a tenth of a second, as DurationFormat writes it. */
+    private static final Pattern STATUS_LINE = Pattern.compile("^([A-Z_]+) {2,}(\\d00ms|0s|\\d+(\\.\\d)?s|\\d+m(\\d+s)?)$");
     private static final String KEY = "sk-do-test-key-1234567890";
 
     @TempDir
@@ -157,11 +158,11 @@ class CliTest {
 
         assertThat(result.code).as(result.err).isZero();
         assertThat(result.statuses()).containsExactly("QUEUED", "IN_PROGRESS", "COMPLETED");
-        List<Double> seconds = result.statusLines().stream()
-                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 1)))
+        List<Duration> elapsed = result.statusLines().stream()
+                .map(line -> DurationConverter.parse(line.substring(line.lastIndexOf(' ') + 1)))
                 .collect(Collectors.toList());
-        assertThat(seconds).isSorted();
-        assertThat(seconds.get(2)).isGreaterThanOrEqualTo(1.5);
+        assertThat(elapsed).isSorted();
+        assertThat(elapsed.get(2)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
@@ -236,6 +237,45 @@ class CliTest {
         Result nothing = cli();
         assertThat(nothing.code).isEqualTo(2);
         assertThat(nothing.err).contains("name a command");
+
+        assertThat(help.out).contains("simulator", "http://127.0.0.1:8089");
+        Result simulatorHelp = cli("simulator", "--help");
+        assertThat(simulatorHelp.code).isZero();
+        assertThat(simulatorHelp.out).contains("--port", "8089", "--api-key", "--queued", "--running", "--rate-limit",
+                "60/min", "--no-status-endpoint", "--rate-limit-headers", "x-ratelimit", "base_url", "130 or 143");
+    }
+
+    // ------------------------------------------------------------------ the simulator command's options
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "--rate-limit 60", "--rate-limit /min", "--rate-limit 0/min", "--rate-limit -5/s", "--rate-limit 60/fortnight",
+            "--rate-limit 60/0s", "--rate-limit x/min", "--rate-limit-headers ietf", "--queued -1s", "--running soon",
+            "--port 70000", "--port -1", "--port http", "--api-key short", "--api-key has\tspace", "--bogus"})
+    void badSimulatorOptionsExitTwoBeforeItStarts(String line) {
+        List<String> args = new ArrayList<>(List.of("simulator"));
+        args.addAll(Arrays.asList(line.split(" ")));
+
+        Result result = cli(args.toArray(new String[0]));
+
+        assertThat(result.code).as("%s%n%s", args, result.err).isEqualTo(2);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).startsWith("error: ").contains("Try 'async-invoke simulator --help'.")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void theRateLimitSaysWhatItWants() {
+        Result result = cli("simulator", "--rate-limit", "lots");
+
+        assertThat(result.err).contains("'lots' is not a rate limit: use N/s, N/min, N/h or N/DURATION, e.g. 60/min");
+        SimulatorCommand.RateLimitConverter converter = new SimulatorCommand.RateLimitConverter();
+        assertThat(converter.convert("60/min")).isEqualTo(new SimulatorCommand.RateLimit(60, Duration.ofMinutes(1)));
+        assertThat(converter.convert("10/s")).isEqualTo(new SimulatorCommand.RateLimit(10, Duration.ofSeconds(1)));
+        assertThat(converter.convert("5000/h")).isEqualTo(new SimulatorCommand.RateLimit(5000, Duration.ofHours(1)));
+        assertThat(converter.convert("100/90s")).isEqualTo(new SimulatorCommand.RateLimit(100, Duration.ofSeconds(90)));
+        assertThat(converter.convert("100/1m30s")).isEqualTo(new SimulatorCommand.RateLimit(100, Duration.ofSeconds(90)));
+        assertThat(converter.convert(" 250 / MIN ")).isEqualTo(new SimulatorCommand.RateLimit(250, Duration.ofMinutes(1)));
     }
 
     // ------------------------------------------------------------------ the embedded simulator
@@ -353,6 +393,122 @@ class CliTest {
     }
 
     @Test
+    void anOutDirectoryThatCannotHoldTheFilesIsRefusedBeforeAnythingIsSent() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "not a directory");
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        List<String[]> refused = new ArrayList<>();
+        refused.add(new String[] {file.toString(), "exists and is not a directory"});
+        refused.add(new String[] {file.resolve("sub/dir").toString(), "cannot be created, " + file + " is not a directory"});
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            // a directory nobody may write in, root included
+            refused.add(new String[] {"/proc/self", "not writable"});
+            refused.add(new String[] {"/proc/self/out", "cannot be created in /proc/self"});
+        }
+        if (readOnly.toFile().setWritable(false, false) && !Files.isWritable(readOnly)) {
+            // not as root, for whom permission bits do not apply
+            refused.add(new String[] {readOnly.toString(), "not writable (permission denied)"});
+            refused.add(new String[] {readOnly.resolve("out").toString(), "cannot be created in " + readOnly});
+        }
+        String id = JSON.readTree(cli(against("submit", "--prompt", "x")).out).get("request_id").asText();
+        long requestsBefore = sim.journal().count(Endpoint.ANY);
+
+        for (String[] out : refused) {
+            Result run = cli(against("run", "--prompt", "x", "--out", out[0]));
+            Result watch = cli(against("watch", id, "--out", out[0]));
+
+            for (Result result : List.of(run, watch)) {
+                assertThat(result.code).as("%s%n%s", out[0], result.err).isEqualTo(2);
+                assertThat(result.out).isEmpty();
+                assertThat(result.err).startsWith("error: --out " + out[0] + ": " + out[1]);
+            }
+        }
+        assertThat(sim.journal().count(Endpoint.ANY)).as("requests sent").isEqualTo(requestsBefore);
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", "read-only");
+        }
+        try (var left = Files.list(readOnly)) {
+            assertThat(left).as("no probe file left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void anOutDirectoryStillToBeMadeIsFineAndNotMadeBeforeTheJobEnds() throws Exception {
+        Path out = tmp.resolve("new/dir");
+        sim.failNextJobs(1, "out of capacity");
+
+        Result failed = cli(against("run", "--prompt", "x", "--out", out.toString()));
+
+        assertThat(failed.code).as(failed.err).isEqualTo(1);
+        assertThat(tmp.resolve("new")).doesNotExist();
+        Result completed = cli(against("run", "--prompt", "x", "--out", out.toString()));
+        assertThat(completed.code).as(completed.err).isZero();
+        assertThat(out.resolve("0.png")).exists();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]", "\"x\"", "1", "null", "true", "", "  "})
+    void anInputThatIsNoObjectIsSaidPlainly(String input) {
+        Result result = cli(against("submit", "--input", input));
+
+        assertThat(result.code).as(result.err).isEqualTo(2);
+        assertThat(result.err.lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("error: --input must be a JSON object, e.g. '{\"num_images\": 2}'"));
+        assertThat(result.err).doesNotContainIgnoringCase("jackson").doesNotContain("LinkedHashMap", "java.", "`");
+        assertThat(sim.journal().count(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void malformedInputGetsAShortReasonWithItsPlace() {
+        Map<String, String> cases = Map.of(
+                "{not-json", "line 1, column 2",
+                "{\"prompt\": \"x\",\n \"num_images\": }", "line 2, column 16",
+                "{\"prompt\": \"x\"", "end-of-input",
+                "{\"prompt\": \"x\"} trailing", "line 1, column 17",
+                "{\"a\": 1}{", "more after the end of the value (line 1, column 9)",
+                "{\"prompt\": \"x\", \"prompt\": \"y\"}", "Duplicate field 'prompt'");
+        cases.forEach((input, where) -> {
+            Result result = cli(against("submit", "--input", input));
+
+            assertThat(result.code).as(input).isEqualTo(2);
+            String first = result.err.lines().findFirst().orElseThrow();
+            assertThat(first).as(input).startsWith("error: --input is not valid JSON: ").contains(where);
+            assertThat(first).as(input).doesNotContainIgnoringCase("jackson").doesNotContain("Source", "java.", "`",
+                    "JsonToken", "REDACTED");
+        });
+        assertThat(sim.journal().count(Endpoint.ANY)).isZero();
+    }
+
+    @Test
+    void aTagWithoutKeyAndValueIsSaidPlainly() {
+        Result noValue = cli(against("submit", "--prompt", "x", "--tag", "novalue"));
+        Result noKey = cli(against("submit", "--prompt", "x", "--tag", "=v"));
+        Result emptyValue = cli(against("submit", "--prompt", "x", "--tag", "team=", "--tag", "a=b=c"));
+
+        assertThat(noValue.code).isEqualTo(2);
+        assertThat(noValue.err).startsWith("error: --tag needs KEY=VALUE, got 'novalue'\n")
+                .doesNotContain("option option");
+        assertThat(noKey.code).isEqualTo(2);
+        assertThat(noKey.err).startsWith("error: --tag needs KEY=VALUE with a KEY before the '=', got '=v'\n");
+        assertThat(sim.journal().count(Endpoint.SUBMIT)).as("only the valid tags were sent").isEqualTo(1);
+        assertThat(emptyValue.code).as(emptyValue.err).isZero();
+        assertThat(sim.journal().requests(Endpoint.SUBMIT).get(0).body())
+                .contains("{\"key\":\"team\",\"value\":\"\"}", "{\"key\":\"a\",\"value\":\"b=c\"}");
+    }
+
+    @Test
+    void durationsArePrintedAsTheyAreWrittenAndReadBack() {
+        sim.inject(Fault.hang().on(Endpoint.GET));
+
+        Result result = cli(against("get", "some-id", "--timeout", "1.5s"));
+
+        assertThat(result.code).isEqualTo(4);
+        assertThat(result.err).contains("no answer within 1.5s for job some-id");
+        Result help = cli("run", "--help");
+        assertThat(help.out).contains("default: 10m", "1m30s");
+    }
+
+    @Test
     void aMalformedEndpointIsAUsageError() {
         Result result = cli("get", "id", "--base-url", "http://inference.example", "--api-key", KEY);
         assertThat(result.code).isEqualTo(2);
@@ -385,7 +541,7 @@ class CliTest {
 
             assertThat(result.code).as("%s%n%s", all, result.err).isEqualTo(3);
             assertThat(result.out).isEmpty();
-            assertThat(result.err).contains("401").doesNotContain(wrong);
+            assertThat(result.err).contains("401").doesNotContain(wrong).doesNotContain("async-invoke watch");
         }
         assertThat(sim.journal().countStatus(401)).isEqualTo(4);
     }
@@ -400,7 +556,43 @@ class CliTest {
         for (Result result : List.of(got, watched)) {
             assertThat(result.code).isEqualTo(4);
             assertThat(result.out).isEmpty();
-            assertThat(result.err).contains("404").contains("request_id: 0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21");
+            assertThat(result.err).contains("404").contains("request_id: 0c0e6a8e-3f7b-4a55-9d0e-1f1b8a0f3e21\n");
+            assertThat(result.err).as("an unknown or expired job is not worth watching later")
+                    .doesNotContain("async-invoke watch", "check on it later");
+        }
+    }
+
+    @Test
+    void aServerErrorOrRateLimitSuggestsWatchingLater() {
+        sim.inject(Fault.status(503).on(Endpoint.GET));
+        Result unavailable = cli(against("get", "some-id"));
+        sim.clearFaults();
+        sim.inject(Fault.rateLimited(Duration.ofMillis(100)).on(Endpoint.GET));
+        Result limited = cli(against("get", "other-id"));
+        sim.clearFaults();
+        sim.inject(Fault.status(400).on(Endpoint.GET));
+        Result refused = cli(against("get", "third-id"));
+
+        assertThat(unavailable.code).isEqualTo(4);
+        assertThat(unavailable.err).contains("503")
+                .contains("request_id: some-id (check on it later with: async-invoke watch some-id)");
+        assertThat(limited.code).isEqualTo(4);
+        assertThat(limited.err).contains("429")
+                .contains("request_id: other-id (check on it later with: async-invoke watch other-id)");
+        assertThat(refused.code).isEqualTo(4);
+        assertThat(refused.err).contains("400").contains("request_id: third-id\n").doesNotContain("async-invoke watch");
+    }
+
+    @Test
+    void aSubmitWithAnUnknownOutcomeSuggestsNoWatch() {
+        sim.inject(Fault.status(500).on(Endpoint.SUBMIT));
+
+        for (String command : List.of("submit", "run")) {
+            Result result = cli(against(command, "--prompt", "x"));
+
+            assertThat(result.code).as(result.err).isEqualTo(4);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err).contains("500").doesNotContain("request_id:", "async-invoke watch");
         }
     }
 
@@ -410,7 +602,8 @@ class CliTest {
 
         assertThat(result.code).isEqualTo(4);
         assertThat(result.out).isEmpty();
-        assertThat(result.err).contains("connection").contains("request_id: some-id");
+        assertThat(result.err).contains("connection")
+                .contains("request_id: some-id (check on it later with: async-invoke watch some-id)");
     }
 
     @Test
@@ -438,7 +631,7 @@ class CliTest {
         Result result = cli(against("get", "some-id", "--timeout", "500ms"));
 
         assertThat(result.code).isEqualTo(4);
-        assertThat(result.err).contains("no answer within 0.5s").contains("some-id");
+        assertThat(result.err).contains("no answer within 500ms").contains("some-id");
     }
 
     @Test
@@ -450,7 +643,8 @@ class CliTest {
         assertThat(result.code).isEqualTo(4);
         String id = result.json().get("request_id").asText();
         assertThat(result.json().get("status").asText()).isEqualTo("COMPLETED");
-        assertThat(result.err).contains("Download").contains("404").contains("request_id: " + id);
+        assertThat(result.err).contains("Download").contains("404")
+                .contains("request_id: " + id + " (save its files again with: async-invoke watch " + id + " --out DIR)");
         List<RecordedRequest> media = sim.journal().requests(Endpoint.MEDIA);
         assertThat(media).hasSize(1);
     }

@@ -1,5 +1,7 @@
 package io.asyncinvoke.spring.boot;
 
+import static io.asyncinvoke.spring.boot.PropertyChecks.set;
+
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
@@ -48,14 +50,17 @@ public class AsyncInvokeAutoConfiguration {
     @ConditionalOnMissingBean
     public AsyncInvokeClientBuilder asyncInvokeClientBuilder(AsyncInvokeProperties properties, Environment environment,
             ObjectProvider<AsyncInvokeListener> listeners, ObjectProvider<AsyncInvokeClientBuilderCustomizer> customizers) {
-        AsyncInvokeClientBuilder builder = new AsyncInvokeClientBuilder()
-                .endpoint(properties.getEndpoint())
-                .connectTimeout(properties.getConnectTimeout())
-                .responseTimeout(properties.getResponseTimeout())
-                .pollingOptions(properties.getPolling().toOptions())
+        AsyncInvokeClientBuilder builder = new AsyncInvokeClientBuilder().endpoint(properties.getEndpoint());
+        // each refusal names its property (InvalidPropertyFailureAnalyzer explains it at startup)
+        set(builder, "connect-timeout", properties.getConnectTimeout(), PropertyChecks.POSITIVE_DURATION,
+                AsyncInvokeClientBuilder::connectTimeout);
+        set(builder, "response-timeout", properties.getResponseTimeout(), PropertyChecks.POSITIVE_DURATION,
+                AsyncInvokeClientBuilder::responseTimeout);
+        set(builder, "user-agent-suffix", properties.getUserAgentSuffix(), "text without control characters",
+                AsyncInvokeClientBuilder::userAgentSuffix);
+        builder.pollingOptions(properties.getPolling().toOptions())
                 .retryOptions(properties.getRetry().toOptions())
                 .requestBudget(properties.getBudget().toOptions())
-                .userAgentSuffix(properties.getUserAgentSuffix())
                 .allowInsecureHttp(properties.isAllowInsecureHttp())
                 .listener(AsyncInvokeListener.of(listeners.orderedStream().collect(Collectors.toList())));
         ApiKeys.find(environment).ifPresent(builder::apiKey);

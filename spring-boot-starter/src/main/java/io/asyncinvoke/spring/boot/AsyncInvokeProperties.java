@@ -4,6 +4,13 @@ import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
+import static io.asyncinvoke.spring.boot.PropertyChecks.FRACTION;
+import static io.asyncinvoke.spring.boot.PropertyChecks.NON_NEGATIVE_DURATION;
+import static io.asyncinvoke.spring.boot.PropertyChecks.POSITIVE_DURATION;
+import static io.asyncinvoke.spring.boot.PropertyChecks.PREFIX;
+import static io.asyncinvoke.spring.boot.PropertyChecks.set;
+import static io.asyncinvoke.spring.boot.PropertyChecks.show;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -201,20 +208,29 @@ public class AsyncInvokeProperties {
             this.adaptive = adaptive;
         }
 
-        /** These settings as the library's options (which validate them); unset ones keep its defaults. */
+        /**
+         * These settings as the library's options (which validate them); unset ones keep its defaults.
+         *
+         * @throws InvalidAsyncInvokePropertyException naming the first property the library refuses
+         */
         public PollingOptions toOptions() {
-            PollingOptions options = PollingOptions.defaults().withJitter(jitter).withTimeout(timeout);
+            PollingOptions options = set(PollingOptions.defaults(), "polling.jitter", jitter, FRACTION,
+                    PollingOptions::withJitter);
+            options = set(options, "polling.timeout", timeout, POSITIVE_DURATION, PollingOptions::withTimeout);
             if (firstDelay != null) {
-                options = options.withFirstDelay(firstDelay);
+                options = set(options, "polling.first-delay", firstDelay, NON_NEGATIVE_DURATION,
+                        PollingOptions::withFirstDelay);
             }
             if (interval != null) {
-                options = options.withInterval(interval);
+                options = set(options, "polling.interval", interval, POSITIVE_DURATION, PollingOptions::withInterval);
             }
             if (backoffFactor != null) {
-                options = options.withBackoffFactor(backoffFactor);
+                options = set(options, "polling.backoff-factor", backoffFactor,
+                        "a number of 1.0 or more (1.0 for a fixed interval)", PollingOptions::withBackoffFactor);
             }
             if (maxInterval != null) {
-                options = options.withMaxInterval(maxInterval);
+                options = set(options, "polling.max-interval", maxInterval, POSITIVE_DURATION,
+                        PollingOptions::withMaxInterval);
             }
             return adaptive == null ? options : options.withAdaptive(adaptive);
         }
@@ -270,13 +286,21 @@ public class AsyncInvokeProperties {
             this.burst = burst;
         }
 
-        /** These settings as the library's options (which validate them). */
+        /**
+         * These settings as the library's options (which validate them).
+         *
+         * @throws InvalidAsyncInvokePropertyException naming the first property the library refuses
+         */
         public RequestBudgetOptions toOptions() {
             if (!enabled) {
                 return RequestBudgetOptions.disabled();
             }
-            return RequestBudgetOptions.of(perMinute, Duration.ofMinutes(1)).and(perHour, Duration.ofHours(1))
-                    .withBurst(burst);
+            RequestBudgetOptions options = set(RequestBudgetOptions.disabled(), "budget.per-minute", perMinute,
+                    "a whole number of 2 or more", (o, n) -> o.and(n, Duration.ofMinutes(1)));
+            options = set(options, "budget.per-hour", perHour, "a whole number of 2 or more",
+                    (o, n) -> o.and(n, Duration.ofHours(1)));
+            return set(options, "budget.burst", burst, "a number above 0.0 and at most 0.5",
+                    RequestBudgetOptions::withBurst);
         }
     }
 
@@ -338,14 +362,27 @@ public class AsyncInvokeProperties {
             this.maxServerDelay = maxServerDelay;
         }
 
-        /** These settings as the library's options (which validate them). */
+        /**
+         * These settings as the library's options (which validate them).
+         *
+         * @throws InvalidAsyncInvokePropertyException naming the first property the library refuses
+         */
         public RetryOptions toOptions() {
-            // Each step checks min <= max, so set first the bound that keeps it true against the default.
-            RetryOptions options = RetryOptions.defaults().withMaxAttempts(maxAttempts);
-            options = maxBackoff.compareTo(options.minBackoff()) >= 0
-                    ? options.withMaxBackoff(maxBackoff).withMinBackoff(minBackoff)
-                    : options.withMinBackoff(minBackoff).withMaxBackoff(maxBackoff);
-            return options.withJitter(jitter).withMaxServerDelay(maxServerDelay);
+            RetryOptions options = set(RetryOptions.defaults(), "retry.max-attempts", maxAttempts,
+                    "a whole number of 1 or more (1 for no retries)", RetryOptions::withMaxAttempts);
+            options = set(options, "retry.min-backoff", minBackoff, POSITIVE_DURATION, RetryOptions::withMinBackoff);
+            options = set(options, "retry.max-backoff", maxBackoff, POSITIVE_DURATION, RetryOptions::withMaxBackoff);
+            // the pair, as the library checks it when a client is built, named by the bound that moved
+            boolean minMoved = options.maxBackoff().equals(RetryOptions.defaults().maxBackoff())
+                    && !options.minBackoff().equals(RetryOptions.defaults().minBackoff());
+            options = minMoved
+                    ? set(options, "retry.min-backoff", options.minBackoff(), POSITIVE_DURATION + ", at most " + PREFIX
+                            + "retry.max-backoff (" + show(options.maxBackoff()) + ")", (o, ignored) -> o.validate())
+                    : set(options, "retry.max-backoff", options.maxBackoff(), POSITIVE_DURATION + ", at least " + PREFIX
+                            + "retry.min-backoff (" + show(options.minBackoff()) + ")", (o, ignored) -> o.validate());
+            options = set(options, "retry.jitter", jitter, FRACTION, RetryOptions::withJitter);
+            return set(options, "retry.max-server-delay", maxServerDelay, NON_NEGATIVE_DURATION,
+                    RetryOptions::withMaxServerDelay);
         }
     }
 

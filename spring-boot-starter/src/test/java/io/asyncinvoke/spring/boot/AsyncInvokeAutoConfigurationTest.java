@@ -109,7 +109,8 @@ class AsyncInvokeAutoConfigurationTest {
                 .load(FailureAnalyzer.class, arguments, FailureHandler.handleMessage((message, failure) -> { }))
                 .stream().map(analyzer -> analyzer.getClass().getName()).toList();
 
-        assertThat(analyzers).contains(MissingApiKeyFailureAnalyzer.class.getName());
+        assertThat(analyzers).contains(MissingApiKeyFailureAnalyzer.class.getName(),
+                InvalidPropertyFailureAnalyzer.class.getName());
     }
 
     @Test
