@@ -213,6 +213,24 @@ class CliJarIT {
     }
 
     @Test
+    void runAndWatchWorkAgainstAServiceWithoutTheStatusCall() throws Exception {
+        try (Served sim = simulator("--port", "0", "--no-status-endpoint", "--queued", "200ms", "--running", "300ms")) {
+            String[] target = {"--base-url", sim.baseUrl(), "--api-key", sim.apiKey()};
+
+            Run ran = java(with(target, "run", "--prompt", "x", "--out", "ran/"));
+            Run submitted = java(with(target, "submit", "--prompt", "y"));
+            String id = new ObjectMapper().readTree(submitted.out).get("request_id").asText();
+            Run watched = java(with(target, "watch", id, "--out", "watched/"));
+
+            assertThat(ran.code).as(ran.err).isZero();
+            assertThat(new ObjectMapper().readTree(ran.out).get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(watched.code).as(watched.err).isZero();
+            assertThat(watched.err).contains("COMPLETED").contains("saved watched/0.png").doesNotContain("404");
+            assertThat(sim.stop()).isEqualTo(143);
+        }
+    }
+
+    @Test
     void theSimulatorsOptionsReachIt() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         try (Served sim = simulator("--port", "0", "--api-key", "my-dev-key-123", "--no-status-endpoint",
