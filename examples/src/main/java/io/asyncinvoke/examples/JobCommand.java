@@ -43,7 +43,8 @@ abstract class JobCommand implements Callable<Integer> {
     static final int AUTHENTICATION = 3;
     static final int OTHER_ERROR = 4;
 
-    private static final ObjectWriter JOB_WRITER = AsyncInvokeJson.newObjectMapper().writerWithDefaultPrettyPrinter();
+    private static final ObjectWriter JOB_WRITER = AsyncInvokeJson.newObjectMapper().writerWithDefaultPrettyPrinter()
+            .with(new Terminal.JsonEscapes());
 
     @Spec
     CommandSpec spec;
@@ -195,7 +196,7 @@ abstract class JobCommand implements Callable<Integer> {
             String later = downloadFailed ? " (save its files again with: async-invoke watch " + id + " --out DIR)"
                     : mayStillExist(e) ? " (check on it later with: async-invoke watch " + id + ")"
                     : "";
-            context.err().println("request_id: " + id + later);
+            context.err().println("request_id: " + Terminal.printable(id) + later);
         }
         return OTHER_ERROR;
     }
@@ -280,7 +281,7 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     void error(String message) {
-        context.err().println("error: " + redact(message));
+        context.err().println("error: " + Terminal.printable(redact(message)));
         context.err().flush();
     }
 

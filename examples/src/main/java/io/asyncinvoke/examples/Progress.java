@@ -33,12 +33,17 @@ final class Progress implements AutoCloseable {
 
     /** The job reached {@code status}. */
     synchronized void status(String status) {
-        current = status;
-        line(format(status));
+        // the service's spelling, shown as text: it must not drive the terminal
+        current = Terminal.printable(status);
+        println(format(current));
     }
 
-    /** A permanent line, e.g. {@code saved out/0.png}. */
+    /** A permanent line, e.g. {@code saved out/0.png}, with anything that came from the network printable. */
     synchronized void line(String text) {
+        println(Terminal.printable(text));
+    }
+
+    private void println(String text) {
         eraseLiveLine();
         err.println(text);
         err.flush();

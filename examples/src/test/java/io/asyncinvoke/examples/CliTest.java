@@ -648,4 +648,43 @@ class CliTest {
         List<RecordedRequest> media = sim.journal().requests(Endpoint.MEDIA);
         assertThat(media).hasSize(1);
     }
+
+    // ------------------------------------------------------------------ a hostile service
+
+    /** What a terminal would obey: ESC, CSI (C1), BEL, CR, DEL, and the bidi overrides. */
+    private static void assertNothingDrivesATerminal(String text) {
+        assertThat(text).doesNotContain("\u001b", "\u009b", "\u0007", "\r", "\u007f", "\u202e");
+    }
+
+    @Test
+    void whatTheServiceSaysIsPrintedAsTextNeverAsTerminalControl() throws Exception {
+        String hostile = "\u001b]0;owned\u0007\u001b[2J\r\u202eerror: forged\u009b31m\u007f";
+        sim.failNextJobs(1, "rejected " + hostile);
+
+        Result failed = cli(against("run", "--prompt", "x"));
+
+        assertThat(failed.code).isEqualTo(1);
+        assertNothingDrivesATerminal(failed.err);
+        assertNothingDrivesATerminal(failed.out);
+        assertThat(failed.err).contains("\\u001b]0;owned");
+        assertThat(failed.json().get("error").asText()).as("the JSON keeps the text, escaped").isEqualTo("rejected " + hostile);
+
+        String id = cli(against("submit", "--prompt", "y")).json().get("request_id").asText();
+        sim.overrideStatus(id, "RUNNING" + hostile);
+        Result watched = cli(against("watch", id, "--timeout", "1s"));
+        assertThat(watched.code).isEqualTo(4);
+        assertNothingDrivesATerminal(watched.err);
+        assertThat(watched.err).contains("RUNNING\\u001b");
+    }
+
+    @Test
+    void aKeyEchoedInAJobErrorReachesNeitherStdoutNorStderr() throws Exception {
+        // (escaped echoes are covered where they are decoded: the client's SecretsIT)
+        sim.failNextJobs(1, "bad key " + KEY);
+
+        Result failed = cli(against("run", "--prompt", "x"));
+
+        assertThat(failed.code).isEqualTo(1);
+        assertThat(failed.out + failed.err).doesNotContain(KEY).contains("[REDACTED]");
+    }
 }
