@@ -25,6 +25,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -58,6 +59,8 @@ abstract class JobCommand implements Callable<Integer> {
     /** Set when the job completed but saving its files failed: a later watch can save them again. */
     private boolean downloadFailed;
     private String apiKey;
+    /** When --timeout runs out for the whole command, downloads included (System.nanoTime). */
+    private long deadlineNanos;
 
     JobCommand(Context context) {
         this.context = context;
@@ -118,6 +121,7 @@ abstract class JobCommand implements Callable<Integer> {
             }
             // elapsed times count from the first request, not from the JVM's and simulator's start-up
             try (Progress progress = new Progress(context.err(), context.live(), System.nanoTime())) {
+                deadlineNanos = System.nanoTime() + connection.timeout.toNanos();
                 return execute(client, progress);
             }
         } catch (RuntimeException e) {
@@ -129,9 +133,19 @@ abstract class JobCommand implements Callable<Integer> {
         }
     }
 
+    /** What is left of --timeout, which bounds the whole command (at least a millisecond). */
+    Duration remaining() {
+        return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+    }
+
+    /** The client's polling options, bounded by what is left of --timeout. */
+    PollingOptions watchOptions(AsyncInvokeAsyncClient client) {
+        return client.pollingOptions().withTimeout(remaining());
+    }
+
     /**
      * Ends a watch: prints the job, downloads its files into {@code out} when it completed, and
-     * returns 0, or 1 when it failed.
+     * returns 0, or 1 when it failed. The downloads share what is left of --timeout.
      */
     int finish(AsyncInvokeAsyncClient client, Progress progress, JobUpdate last, Path out) {
         Job job = last == null ? null : last.job().orElse(null);
@@ -148,12 +162,21 @@ abstract class JobCommand implements Callable<Integer> {
         RuntimeException downloadFailure = null;
         if (out != null) {
             try {
-                client.downloadAll(job, out).doOnNext(path -> progress.line("saved " + path)).blockLast();
+                Duration left = remaining();
+                client.downloadAll(job, out, client.downloadOptions().withTimeout(left))
+                        .doOnNext(path -> progress.line("saved " + path))
+                        .timeout(left)
+                        .blockLast();
             } catch (IllegalArgumentException e) {
                 // an output URL the client refuses (not http): the job was sent, so not a usage error
                 downloadFailure = new AsyncInvokeException(e.getMessage(), job.getRequestId(), e);
             } catch (RuntimeException e) {
-                downloadFailure = e;
+                Throwable cause = Exceptions.unwrap(e);
+                boolean outOfTime = cause instanceof TimeoutException
+                        || cause instanceof TransportException && ((TransportException) cause).isTimeout();
+                downloadFailure = outOfTime ? new AsyncInvokeException("the files of job " + job.getRequestId()
+                        + " were not all saved within --timeout " + DurationFormat.format(connection.timeout)
+                        + ", which covers the whole command, downloads included", job.getRequestId(), cause) : e;
             }
             downloadFailed = downloadFailure != null;
         }

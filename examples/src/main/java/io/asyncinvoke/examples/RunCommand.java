@@ -42,7 +42,7 @@ final class RunCommand extends JobCommand {
 
     @Override
     int execute(AsyncInvokeAsyncClient client, Progress progress) {
-        JobUpdate last = client.submitAndWatch(built)
+        JobUpdate last = client.submitAndWatch(built, watchOptions(client))
                 .doOnNext(update -> {
                     requestId = update.requestId();
                     progress.status(update.status());

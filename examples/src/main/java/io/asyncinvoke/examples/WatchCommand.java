@@ -34,7 +34,8 @@ final class WatchCommand extends JobCommand {
 
     @Override
     int execute(AsyncInvokeAsyncClient client, Progress progress) {
-        JobUpdate last = client.watch(requestId).doOnNext(update -> progress.status(update.status())).blockLast();
+        JobUpdate last = client.watch(requestId, watchOptions(client))
+                .doOnNext(update -> progress.status(update.status())).blockLast();
         return finish(client, progress, last, out);
     }
 }

@@ -278,6 +278,81 @@ class CliJarIT {
         assertThat(run.err).contains("'sixty' is not a rate limit");
     }
 
+    /**
+     * An API whose job {@code job-1} completed with one image, served from the same host by a body
+     * that never ends: a download that only a deadline or a signal stops.
+     */
+    private static reactor.netty.DisposableServer endlessMediaService() {
+        byte[] chunk = new byte[16 * 1024];
+        return reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes
+                        .get("/v1/async-invoke/job-1", (req, res) -> {
+                            String host = req.requestHeaders().get("host");
+                            return res.header("content-type", "application/json").sendString(reactor.core.publisher.Mono.just(
+                                    "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\",\"model_id\":\"m\","
+                                            + "\"output\":{\"images\":[{\"url\":\"http://" + host + "/media/slow.png\","
+                                            + "\"content_type\":\"image/png\"}]}}"));
+                        })
+                        .get("/media/slow.png", (req, res) -> res.header("content-type", "image/png")
+                                .send(reactor.core.publisher.Flux.interval(Duration.ofMillis(5))
+                                        .map(n -> io.netty.buffer.Unpooled.wrappedBuffer(chunk)))))
+                .bindNow();
+    }
+
+    private List<Path> partFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+
+    @Test
+    void theTimeoutCoversTheDownloadsAndLeavesNoPartFile() throws Exception {
+        reactor.netty.DisposableServer api = endlessMediaService();
+        try {
+            long start = System.nanoTime();
+            Run run = java("watch", "job-1", "--out", "files/", "--timeout", "3s",
+                    "--base-url", "http://127.0.0.1:" + api.port(), "--api-key", "sk-do-endless-test");
+
+            assertThat(run.code).as(run.err).isEqualTo(4);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the command ends near its --timeout")
+                    .isLessThan(Duration.ofSeconds(60));
+            assertThat(run.err).contains("were not all saved within --timeout 3s")
+                    .contains("save its files again with: async-invoke watch job-1 --out DIR");
+            assertThat(new ObjectMapper().readTree(run.out).get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(partFiles(tmp.resolve("files"))).isEmpty();
+        } finally {
+            api.disposeNow();
+        }
+    }
+
+    @Test
+    void stoppingTheCommandMidDownloadLeavesNoPartFile() throws Exception {
+        reactor.netty.DisposableServer api = endlessMediaService();
+        Path files = tmp.resolve("stopped");
+        Process process = new ProcessBuilder(command("watch", "job-1", "--out", files.toString(),
+                "--base-url", "http://127.0.0.1:" + api.port(), "--api-key", "sk-do-endless-test"))
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("stopped.log").toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partFiles(files).isEmpty() && System.nanoTime() < deadline && process.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertThat(partFiles(files)).as("the download is under way").hasSize(1);
+
+            process.destroy(); // SIGTERM, as Ctrl-C is SIGINT: the JVM runs its shutdown hooks for both
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(partFiles(files)).as("the part file went with the process").isEmpty();
+        } finally {
+            process.destroyForcibly();
+            api.disposeNow();
+        }
+    }
+
     private static String[] with(String[] target, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(target));
