@@ -22,7 +22,7 @@ class ReactiveClientTest {
     @Test
     void aReactiveWatchSeesEveryStateOnce() {
         try (Simulator sim = Simulator.builder()
-                .queuedFor(Duration.ofMillis(250)).runningFor(Duration.ofMillis(250)).start()) {
+                .queuedFor(Duration.ofSeconds(1)).runningFor(Duration.ofSeconds(1)).start()) {
             HttpClient client = HttpClient.create().baseUrl(sim.baseUrl())
                     .headers(h -> h.set("Authorization", "Bearer " + sim.apiKey()));
             Mono<String> submit = client.post().uri("/v1/async-invoke")
@@ -44,7 +44,7 @@ class ReactiveClientTest {
             StepVerifier.create(states)
                     .expectNext("QUEUED", "IN_PROGRESS", "COMPLETED")
                     .expectComplete()
-                    .verify(Duration.ofSeconds(5));
+                    .verify(Duration.ofSeconds(15));
         }
     }
 

@@ -58,6 +58,9 @@ public class AsyncInvokeAutoConfiguration {
                 AsyncInvokeClientBuilder::responseTimeout);
         set(builder, "user-agent-suffix", properties.getUserAgentSuffix(), "text without control characters",
                 AsyncInvokeClientBuilder::userAgentSuffix);
+        set(builder, "max-response-bytes", properties.getMaxResponseBytes(), "a number of bytes, 1024 or more",
+                AsyncInvokeClientBuilder::maxResponseBytes);
+        builder.downloadOptions(properties.getDownload().toOptions());
         builder.pollingOptions(properties.getPolling().toOptions())
                 .retryOptions(properties.getRetry().toOptions())
                 .requestBudget(properties.getBudget().toOptions())

@@ -1,6 +1,8 @@
 package io.asyncinvoke.spring.boot;
 
 import io.asyncinvoke.client.AsyncInvokeDefaults;
+import io.asyncinvoke.client.DownloadOptions;
+import io.asyncinvoke.client.PollingEndpoint;
 import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
@@ -50,6 +52,60 @@ public class AsyncInvokeProperties {
     private final Budget budget = new Budget();
 
     private final Metrics metrics = new Metrics();
+
+    /** The longest API answer body read (bytes); a longer one fails the call. */
+    private long maxResponseBytes = 4L * 1024 * 1024;
+
+    private final Download download = new Download();
+
+    public long getMaxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    public void setMaxResponseBytes(long maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    public Download getDownload() {
+        return download;
+    }
+
+    /** Limits of downloads of output files; see {@link DownloadOptions}. */
+    public static class Download {
+
+        /** The largest file saved, in bytes. */
+        private long maxBytes = DownloadOptions.defaults().maxBytes();
+
+        /** How long one download may take as a whole, retries included. */
+        private Duration timeout = DownloadOptions.defaults().timeout();
+
+        public long getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /**
+         * These settings as the library's options.
+         *
+         * @throws InvalidAsyncInvokePropertyException naming the property the library refuses
+         */
+        public DownloadOptions toOptions() {
+            DownloadOptions options = set(DownloadOptions.defaults(), "download.max-bytes", maxBytes,
+                    "a number of bytes, 1 or more", DownloadOptions::withMaxBytes);
+            return set(options, "download.timeout", timeout, POSITIVE_DURATION, DownloadOptions::withTimeout);
+        }
+    }
 
     public String getEndpoint() {
         return endpoint;
@@ -152,6 +208,21 @@ public class AsyncInvokeProperties {
          */
         private Boolean adaptive;
 
+        /**
+         * Which call watches poll: "job" (GET /v1/async-invoke/{id}, the whole job) or "status" (the
+         * light status call, documented only in a how-to guide; the client falls back to "job" when
+         * the service does not serve it).
+         */
+        private PollingEndpoint endpoint = PollingEndpoint.JOB;
+
+        public PollingEndpoint getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(PollingEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
         public Duration getFirstDelay() {
             return firstDelay;
         }
@@ -232,6 +303,7 @@ public class AsyncInvokeProperties {
                 options = set(options, "polling.max-interval", maxInterval, POSITIVE_DURATION,
                         PollingOptions::withMaxInterval);
             }
+            options = set(options, "polling.endpoint", endpoint, "job or status", PollingOptions::withEndpoint);
             return adaptive == null ? options : options.withAdaptive(adaptive);
         }
     }

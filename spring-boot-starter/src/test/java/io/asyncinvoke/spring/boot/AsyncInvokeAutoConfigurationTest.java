@@ -164,6 +164,10 @@ class AsyncInvokeAutoConfigurationTest {
                 "async-invoke.retry.max-backoff=30s",
                 "async-invoke.retry.jitter=0.25",
                 "async-invoke.retry.max-server-delay=2m",
+                "async-invoke.polling.endpoint=status",
+                "async-invoke.max-response-bytes=65536",
+                "async-invoke.download.max-bytes=1000000",
+                "async-invoke.download.timeout=2m",
                 "async-invoke.metrics.enabled=false").run(context -> {
                     AsyncInvokeProperties p = context.getBean(AsyncInvokeProperties.class);
                     assertThat(p.getEndpoint()).isEqualTo("https://proxy.example/inference");
@@ -182,6 +186,11 @@ class AsyncInvokeAutoConfigurationTest {
                     assertThat(polling.jitter()).isEqualTo(0.1);
                     assertThat(polling.timeout()).isEqualTo(Duration.ofMinutes(3));
                     assertThat(polling.isAdaptive()).isTrue();
+                    assertThat(polling.endpoint()).isEqualTo(io.asyncinvoke.client.PollingEndpoint.STATUS);
+                    assertThat(context.getBean(AsyncInvokeAsyncClient.class).downloadOptions()).isEqualTo(
+                            io.asyncinvoke.client.DownloadOptions.defaults().withMaxBytes(1_000_000)
+                                    .withTimeout(Duration.ofMinutes(2)));
+                    assertThat(p.getMaxResponseBytes()).isEqualTo(65536);
                     RequestBudgetOptions budget = RequestBudgetOptions.of(120, Duration.ofMinutes(1))
                             .and(3000, Duration.ofHours(1)).withBurst(0.3);
                     assertThat(p.getBudget().toOptions()).isEqualTo(budget);

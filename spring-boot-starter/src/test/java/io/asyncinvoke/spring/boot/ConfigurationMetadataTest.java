@@ -31,7 +31,9 @@ class ConfigurationMetadataTest {
                 "async-invoke.polling.adaptive", "async-invoke.budget.enabled", "async-invoke.budget.per-minute",
                 "async-invoke.budget.per-hour", "async-invoke.budget.burst",
                 "async-invoke.retry.max-attempts", "async-invoke.retry.min-backoff", "async-invoke.retry.max-backoff",
-                "async-invoke.retry.jitter", "async-invoke.retry.max-server-delay", "async-invoke.metrics.enabled");
+                "async-invoke.retry.jitter", "async-invoke.retry.max-server-delay", "async-invoke.metrics.enabled",
+                "async-invoke.polling.endpoint", "async-invoke.max-response-bytes", "async-invoke.download.max-bytes",
+                "async-invoke.download.timeout");
         properties.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
         assertThat(properties.get("async-invoke.polling.timeout").get("defaultValue").asText()).isEqualTo("10m");
         assertThat(properties.get("async-invoke.polling.interval").has("defaultValue"))
