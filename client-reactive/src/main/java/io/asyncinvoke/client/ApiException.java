@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import java.util.Optional;
+
 /**
  * The API answered with an error status. Keeps everything the server said: the HTTP status, the
  * error envelope's {@code id}, {@code message} and {@code request_id}, the rate-limit headers, and
@@ -24,21 +26,21 @@ public class ApiException extends HttpResponseException {
         this.errorRequestId = errorRequestId;
     }
 
-    /** The error envelope's {@code id} (e.g. {@code not_found}), or {@code null} if the body had none. */
-    public String errorId() {
-        return errorId;
+    /** The error envelope's {@code id} (e.g. {@code not_found}), when the body had one. */
+    public Optional<String> errorId() {
+        return Optional.ofNullable(errorId);
     }
 
-    /** The error envelope's {@code message}, or {@code null} if the body had none. */
-    public String errorMessage() {
-        return errorMessage;
+    /** The error envelope's {@code message}, when the body had one. */
+    public Optional<String> errorMessage() {
+        return Optional.ofNullable(errorMessage);
     }
 
     /**
      * The error envelope's {@code request_id}: the identifier to quote to support, which is not the
-     * job's id ({@link #requestId()}). {@code null} if absent.
+     * job's id ({@link #requestId()}). Empty if absent.
      */
-    public String errorRequestId() {
-        return errorRequestId;
+    public Optional<String> errorRequestId() {
+        return Optional.ofNullable(errorRequestId);
     }
 }

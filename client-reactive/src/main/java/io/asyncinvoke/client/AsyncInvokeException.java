@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import java.util.Optional;
+
 /**
  * Base of every error this client raises. Unchecked; catch this type to handle them all.
  *
@@ -22,8 +24,8 @@ public class AsyncInvokeException extends RuntimeException {
         this.requestId = requestId;
     }
 
-    /** The request_id of the job this error concerns, or {@code null} when none is known. */
-    public String requestId() {
-        return requestId;
+    /** The request_id of the job this error concerns, when one is known. */
+    public Optional<String> requestId() {
+        return Optional.ofNullable(requestId);
     }
 }

@@ -2,6 +2,7 @@ package io.asyncinvoke.client;
 
 import io.asyncinvoke.model.JobState;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A watch reached its overall timeout before the job ended. The job goes on on the server: call
@@ -22,14 +23,14 @@ public final class AsyncInvokeTimeoutException extends AsyncInvokeException {
         this.timeout = timeout;
     }
 
-    /** The last status seen, as the service spelled it, or {@code null} if no poll answered. */
-    public String lastStatus() {
-        return lastStatus;
+    /** The last status seen, as the service spelled it; empty if no poll answered. */
+    public Optional<String> lastStatus() {
+        return Optional.ofNullable(lastStatus);
     }
 
-    /** The last status seen as a {@link JobState}, or {@code null} if no poll answered. */
-    public JobState lastState() {
-        return lastStatus == null ? null : JobState.fromValue(lastStatus);
+    /** The last status seen as a {@link JobState}; empty if no poll answered. */
+    public Optional<JobState> lastState() {
+        return lastStatus().map(JobState::fromValue);
     }
 
     /** The timeout that elapsed. */

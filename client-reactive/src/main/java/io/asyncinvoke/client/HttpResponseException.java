@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import java.util.Optional;
+
 /**
  * An HTTP answer the client could not use: an error status from the API ({@link ApiException}) or
  * from a media host ({@link DownloadException}), or a body that is not what was expected
@@ -32,8 +34,8 @@ public class HttpResponseException extends AsyncInvokeException {
         return rateLimit;
     }
 
-    /** The start of a body that was not the JSON expected, or {@code null}. */
-    public String bodySnippet() {
-        return bodySnippet;
+    /** The start of a body that was not the JSON expected, when there was one. */
+    public Optional<String> bodySnippet() {
+        return Optional.ofNullable(bodySnippet);
     }
 }

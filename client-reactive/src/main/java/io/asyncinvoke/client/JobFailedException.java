@@ -1,5 +1,7 @@
 package io.asyncinvoke.client;
 
+import java.util.Optional;
+
 import io.asyncinvoke.model.Job;
 
 /** The job ended {@code FAILED}. Carries the request_id, the server's error message and the job. */
@@ -16,9 +18,9 @@ public final class JobFailedException extends AsyncInvokeException {
         this.job = job;
     }
 
-    /** The server's error message ({@code error} of the job), or {@code null} if it gave none. */
-    public String errorMessage() {
-        return job.getError();
+    /** The server's error message ({@code error} of the job), when it gave one. */
+    public Optional<String> errorMessage() {
+        return Optional.ofNullable(job.getError());
     }
 
     /** The failed job as the service returned it. */

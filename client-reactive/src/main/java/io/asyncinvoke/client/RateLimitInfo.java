@@ -3,6 +3,9 @@ package io.asyncinvoke.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The rate-limit state a response reported. The service is documented with two header families
@@ -12,7 +15,7 @@ import java.util.Objects;
  * documentation); when both are present, the tighter one is reported. {@code Retry-After} when
  * present. The token quotas of token-metered models ({@code x-ratelimit-*-tokens-per-minute},
  * {@code -tokens-per-day}) are reported too, but the client does not act on them. Any part may be
- * absent ({@code null}).
+ * absent (an empty {@code Optional}).
  */
 public final class RateLimitInfo {
 
@@ -48,38 +51,52 @@ public final class RateLimitInfo {
 
     /**
      * The number of requests allowed in the window ({@code ratelimit-limit} or
-     * {@code x-ratelimit-limit-requests}, the lower when both came), or {@code null}.
+     * {@code x-ratelimit-limit-requests}, the lower when both came), if it was sent.
      */
-    public Integer limit() {
-        return limit;
+    public OptionalInt limit() {
+        return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);
     }
 
-    /** The requests left ({@code ratelimit-remaining} or {@code x-ratelimit-remaining-requests}), or {@code null}. */
-    public Integer remaining() {
-        return remaining;
+    /** The requests left ({@code ratelimit-remaining} or {@code x-ratelimit-remaining-requests}), if it was sent. */
+    public OptionalInt remaining() {
+        return remaining == null ? OptionalInt.empty() : OptionalInt.of(remaining);
     }
 
     /**
      * When the window frees a request ({@code ratelimit-reset}, or {@code x-ratelimit-reset-requests},
-     * whose {@code 0} means capacity is available now), or {@code null}.
+     * whose {@code 0} means capacity is available now), if it was sent.
      */
-    public Instant reset() {
-        return reset;
+    public Optional<Instant> reset() {
+        return Optional.ofNullable(reset);
     }
 
-    /** How long the server asked to wait ({@code Retry-After}), or {@code null}. */
-    public Duration retryAfter() {
-        return retryAfter;
+    /** How long the server asked to wait ({@code Retry-After}), if it was sent. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
-    /** The token-per-minute quota of a token-metered model ({@code x-ratelimit-*-tokens-per-minute}), or {@code null}. */
-    public TokenQuota tokensPerMinute() {
-        return tokensPerMinute;
+    /** The token-per-minute quota of a token-metered model ({@code x-ratelimit-*-tokens-per-minute}), if it was sent. */
+    public Optional<TokenQuota> tokensPerMinute() {
+        return Optional.ofNullable(tokensPerMinute);
     }
 
-    /** The token-per-day quota of a token-metered model ({@code x-ratelimit-*-tokens-per-day}), or {@code null}. */
-    public TokenQuota tokensPerDay() {
-        return tokensPerDay;
+    /** The token-per-day quota of a token-metered model ({@code x-ratelimit-*-tokens-per-day}), if it was sent. */
+    public Optional<TokenQuota> tokensPerDay() {
+        return Optional.ofNullable(tokensPerDay);
+    }
+
+    /** The same, with {@code retryAfter} in place of what it said (a hold the client reports itself). */
+    RateLimitInfo withRetryAfter(Duration retryAfter) {
+        return new RateLimitInfo(limit, remaining, reset, retryAfter, tokensPerMinute, tokensPerDay);
+    }
+
+    // null for absent, for the client's hot path: no Optional per answer
+    Integer limitOrNull() {
+        return limit;
+    }
+
+    Integer remainingOrNull() {
+        return remaining;
     }
 
     /** Whether no request-quota header nor {@code Retry-After} was present (token quotas aside). */
@@ -147,19 +164,19 @@ public final class RateLimitInfo {
             this.reset = reset;
         }
 
-        /** The bucket's capacity in tokens, or {@code null}. */
-        public Long limit() {
-            return limit;
+        /** The bucket's capacity in tokens, if it was sent. */
+        public OptionalLong limit() {
+            return limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
         }
 
-        /** The tokens left after the request, or {@code null}. */
-        public Long remaining() {
-            return remaining;
+        /** The tokens left after the request, if it was sent. */
+        public OptionalLong remaining() {
+            return remaining == null ? OptionalLong.empty() : OptionalLong.of(remaining);
         }
 
-        /** When enough tokens are projected again, or {@code null}. */
-        public Instant reset() {
-            return reset;
+        /** When enough tokens are projected again, if it was sent. */
+        public Optional<Instant> reset() {
+            return Optional.ofNullable(reset);
         }
 
         @Override

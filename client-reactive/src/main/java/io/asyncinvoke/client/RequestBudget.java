@@ -110,13 +110,15 @@ final class RequestBudget {
         synchronized (this) {
             refill(now);
             Bucket shortest = buckets[0];
-            if (info.limit() != null && info.limit() >= 2) {
+            Integer limit = info.limitOrNull();
+            Integer remaining = info.remainingOrNull();
+            if (limit != null && limit >= 2) {
                 // up as well as down: one odd answer must not leave the budget small for good
-                shortest.resizeTo(info.limit());
+                shortest.resizeTo(limit);
             }
-            if (info.remaining() != null) {
+            if (remaining != null) {
                 // Another process may share the key: never believe we have more than the service says.
-                shortest.tokens = Math.min(shortest.tokens, Math.max(0, info.remaining()));
+                shortest.tokens = Math.min(shortest.tokens, Math.max(0, remaining));
             }
             long holdNanos = wait != null ? wait.toNanos() : 0;
             if (statusCode == 429) {
@@ -145,8 +147,7 @@ final class RequestBudget {
             return null;
         }
         Duration rest = Duration.ofNanos(left);
-        RateLimitInfo info = new RateLimitInfo(holdInfo.limit(), holdInfo.remaining(), holdInfo.reset(), rest,
-                holdInfo.tokensPerMinute(), holdInfo.tokensPerDay());
+        RateLimitInfo info = holdInfo.withRetryAfter(rest);
         return new RateLimitedException("Rate limited: the service asked this client to hold every request for "
                 + DurationFormat.format(rest) + " more, longer than a request waits ("
                 + DurationFormat.format(Duration.ofNanos(maxWaitNanos)) + ", RetryOptions.maxServerDelay); retry after that",

@@ -7,7 +7,9 @@ package io.asyncinvoke.client;
  *
  * <p>{@link #getCause()} is what went wrong ({@link ApiException} or {@link TransportException});
  * {@link #modelId()} names the model; {@link #requestId()} is {@code null} since no job id came
- * back. Look for the job by its tags, or submit again if a duplicate is acceptable.
+ * back. The API has no call that lists or searches jobs, so a job whose request_id never arrived
+ * cannot be found: submit again only if a duplicate is acceptable (it would run, and be billed,
+ * twice); otherwise count the request as spent.
  */
 public final class SubmitOutcomeUnknownException extends AsyncInvokeException {
 

@@ -75,7 +75,7 @@ class DownloadLimitsTest {
         assertThatThrownBy(() -> client().download(file(endlessUrl(), 10L), dir).block(Duration.ofSeconds(20)))
                 .isInstanceOfSatisfying(DownloadException.class, e -> {
                     assertThat(e).hasMessageContaining("10 bytes the output stated");
-                    assertThat(e.requestId()).isEqualTo("job-1");
+                    assertThat(e.requestId()).contains("job-1");
                 });
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -117,6 +117,11 @@ class DownloadLimitsTest {
                 });
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // the cancel at the deadline deletes the part file off the event loop, a moment after the error
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!files().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(files()).isEmpty();
     }
 

@@ -218,7 +218,7 @@ class DownloadTest {
         assertThatThrownBy(() -> client.download(file, dir))
                 .isInstanceOfSatisfying(DownloadException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(404);
-                    assertThat(e.requestId()).isEqualTo(job.getRequestId());
+                    assertThat(e.requestId()).contains(job.getRequestId());
                     assertThat(e.url()).isEqualTo(file.url());
                     assertThat(e.getMessage()).contains("404").contains(job.getRequestId());
                 });

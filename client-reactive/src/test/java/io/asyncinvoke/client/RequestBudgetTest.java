@@ -228,7 +228,7 @@ class RequestBudgetTest {
                 .allSatisfy(e -> assertThat(e).isInstanceOf(RateLimitedException.class));
         Throwable later = budget.gate(Mono.just(1)).materialize().block().getThrowable();
         assertThat(later).isInstanceOfSatisfying(RateLimitedException.class, e -> {
-            assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1));
+            assertThat(e.retryAfter().orElse(null)).isEqualTo(Duration.ofHours(1));
             assertThat(e).hasMessageContaining("1h");
         });
 
@@ -245,7 +245,7 @@ class RequestBudgetTest {
         budget.onAnswer(200, new RateLimitInfo(250, 0, Instant.MAX, Duration.ofSeconds(Long.MAX_VALUE)));
 
         assertThat(RateLimits.parse(headers("Retry-After", "99999999999999999999"), 0).retryAfter())
-                .isEqualTo(RateLimitInfo.MAX_SERVER_WAIT);
+                .contains(RateLimitInfo.MAX_SERVER_WAIT);
     }
 
     private static io.netty.handler.codec.http.HttpHeaders headers(String... pairs) {

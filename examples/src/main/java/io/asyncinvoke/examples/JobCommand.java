@@ -206,8 +206,8 @@ abstract class JobCommand implements Callable<Integer> {
             error(e.getMessage() + " (check --api-key or " + Context.API_KEY_ENV + ")");
             return AUTHENTICATION;
         }
-        String id = e instanceof AsyncInvokeException && ((AsyncInvokeException) e).requestId() != null
-                ? ((AsyncInvokeException) e).requestId() : requestId;
+        String id = e instanceof AsyncInvokeException
+                ? ((AsyncInvokeException) e).requestId().orElse(requestId) : requestId;
         if (e instanceof TimeoutException) {
             error("no answer within " + DurationFormat.format(connection.timeout) + (id == null ? "" : " for job " + id));
         } else if (e instanceof AsyncInvokeException || e instanceof UncheckedIOException) {

@@ -243,10 +243,10 @@ class SecretsIT {
                     texts.add(t.toString());
                     if (t instanceof ApiException) {
                         ApiException api = (ApiException) t;
-                        texts.add(api.errorMessage() + api.errorId() + api.errorRequestId() + api.bodySnippet());
+                        texts.add(api.errorMessage().orElse("") + api.errorId().orElse("") + api.errorRequestId().orElse("") + api.bodySnippet().orElse(""));
                     }
                     if (t instanceof JobFailedException) {
-                        texts.add(((JobFailedException) t).errorMessage() + ((JobFailedException) t).job());
+                        texts.add(((JobFailedException) t).errorMessage().orElse("") + ((JobFailedException) t).job());
                     }
                 }
             }
