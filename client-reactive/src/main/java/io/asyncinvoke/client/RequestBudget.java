@@ -438,11 +438,11 @@ final class RequestBudget {
         long lastNanos;
 
         Bucket(Limit limit, double burst, long now) {
-            this.configured = limit.requests;
-            this.windowNanos = limit.window.toNanos();
+            this.configured = limit.requests();
+            this.windowNanos = limit.window().toNanos();
             this.burst = burst;
             this.lastNanos = now;
-            size(limit.requests);
+            size(limit.requests());
             this.tokens = capacity;
         }
 

@@ -67,12 +67,12 @@ public final class RequestBudgetOptions {
         PollingOptions.positive(window, "window");
         List<Limit> next = new ArrayList<>();
         for (Limit limit : limits) {
-            if (!limit.window.equals(window)) {
+            if (!limit.window().equals(window)) {
                 next.add(limit);
             }
         }
         next.add(new Limit(requests, window));
-        next.sort((a, b) -> a.window.compareTo(b.window));
+        next.sort((a, b) -> a.window().compareTo(b.window()));
         return new RequestBudgetOptions(Collections.unmodifiableList(next), burst);
     }
 
@@ -109,7 +109,7 @@ public final class RequestBudgetOptions {
         }
         StringBuilder out = new StringBuilder("RequestBudgetOptions{");
         for (Limit limit : limits) {
-            out.append(limit.requests).append(" per ").append(limit.window).append(", ");
+            out.append(limit.requests()).append(" per ").append(limit.window()).append(", ");
         }
         return out.append("burst=").append(burst).append('}').toString();
     }
@@ -126,23 +126,6 @@ public final class RequestBudgetOptions {
     }
 
     /** At most {@code requests} in any {@code window}. */
-    static final class Limit {
-        final int requests;
-        final Duration window;
-
-        Limit(int requests, Duration window) {
-            this.requests = requests;
-            this.window = window;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Limit && ((Limit) o).requests == requests && ((Limit) o).window.equals(window);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(requests, window);
-        }
+    record Limit(int requests, Duration window) {
     }
 }
