@@ -109,7 +109,7 @@ public final class RequestBudgetOptions {
         }
         StringBuilder out = new StringBuilder("RequestBudgetOptions{");
         for (Limit limit : limits) {
-            out.append(limit.requests()).append(" per ").append(limit.window()).append(", ");
+            out.append(limit.requests()).append(" per ").append(DurationFormat.format(limit.window())).append(", ");
         }
         return out.append("burst=").append(burst).append('}').toString();
     }
