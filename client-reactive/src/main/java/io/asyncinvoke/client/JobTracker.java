@@ -188,7 +188,9 @@ public final class JobTracker implements AutoCloseable {
             Inputs.requireValid(request);
             requireRunning();
             Sinks.One<TrackedJob> result = Sinks.one();
-            enqueue(trackTask(key, request, result));
+            if (!enqueue(trackTask(key, request, result))) {
+                return Mono.error(new IllegalStateException("this JobTracker is stopped"));
+            }
             return result.asMono();
         });
     }
@@ -324,6 +326,8 @@ public final class JobTracker implements AutoCloseable {
                 })
                 .doOnNext(result::tryEmitValue)
                 .doOnError(result::tryEmitError)
+                .doOnCancel(() -> result.tryEmitError(new IllegalStateException("the JobTracker stopped before job "
+                        + key + " was recorded; find(key) tells what the store holds")))
                 .onErrorResume(e -> Mono.empty())
                 .then();
     }
@@ -571,9 +575,9 @@ public final class JobTracker implements AutoCloseable {
         owned.remove(key, o);
     }
 
-    private void enqueue(Mono<Void> task) {
+    private boolean enqueue(Mono<Void> task) {
         synchronized (emitLock) {
-            tasks.tryEmitNext(task);
+            return tasks.tryEmitNext(task).isSuccess();
         }
     }
 
