@@ -1,8 +1,12 @@
 package io.asyncinvoke.client.spi;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncinvoke.client.AsyncInvokeJson;
 import io.asyncinvoke.model.Job;
 import java.time.Instant;
 import java.util.Objects;
@@ -15,6 +19,8 @@ import java.util.Optional;
  * {@link #version()} one higher, so that a store can compare and set.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonAutoDetect(getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE,
+        fieldVisibility = JsonAutoDetect.Visibility.NONE)
 public final class TrackedJob {
 
     /** Where a tracked job is in its life. */
@@ -43,20 +49,34 @@ public final class TrackedJob {
         }
     }
 
+    private static final ObjectMapper JSON = AsyncInvokeJson.newObjectMapper();
+
     /** The longest key {@link #checkKey} accepts. */
     public static final int MAX_KEY_LENGTH = 200;
 
+    @JsonProperty("key")
     private final String key;
+    @JsonProperty("model_id")
     private final String modelId;
+    @JsonProperty("request_id")
     private final String requestId;
+    @JsonProperty("state")
     private final State state;
+    @JsonProperty("job")
     private final Job job;
+    @JsonProperty("problem")
     private final String problem;
+    @JsonProperty("attempts")
     private final int attempts;
+    @JsonProperty("owner")
     private final String owner;
+    @JsonProperty("lease_until")
     private final Instant leaseUntil;
+    @JsonProperty("created_at")
     private final Instant createdAt;
+    @JsonProperty("updated_at")
     private final Instant updatedAt;
+    @JsonProperty("version")
     private final long version;
 
     @JsonCreator
@@ -87,48 +107,40 @@ public final class TrackedJob {
     }
 
     /** The caller's key: what makes tracking the same work twice send nothing the second time. */
-    @JsonProperty("key")
     public String key() {
         return key;
     }
 
     /** The model the job runs. */
-    @JsonProperty("model_id")
     public String modelId() {
         return modelId;
     }
 
     /** The job's request_id, once the service accepted it. */
-    @JsonProperty("request_id")
     public Optional<String> requestId() {
         return Optional.ofNullable(requestId);
     }
 
-    @JsonProperty("state")
     public State state() {
         return state;
     }
 
     /** The job as it ended ({@link State#FINISHED} and after), with its output or error. */
-    @JsonProperty("job")
     public Optional<Job> job() {
         return Optional.ofNullable(job);
     }
 
     /** What went wrong, for the states that say something did (unknown outcome, expired, parked). */
-    @JsonProperty("problem")
     public Optional<String> problem() {
         return Optional.ofNullable(problem);
     }
 
     /** How many times the completion handler was tried. */
-    @JsonProperty("attempts")
     public int attempts() {
         return attempts;
     }
 
     /** The instance that owns the job now, if any. */
-    @JsonProperty("owner")
     public Optional<String> owner() {
         return Optional.ofNullable(owner);
     }
@@ -137,23 +149,19 @@ public final class TrackedJob {
      * Until when the owner's lease lasts, as the store last said; for a job nobody owns, when it may
      * be taken next (a handler's backoff), if not at once.
      */
-    @JsonProperty("lease_until")
     public Optional<Instant> leaseUntil() {
         return Optional.ofNullable(leaseUntil);
     }
 
-    @JsonProperty("created_at")
     public Optional<Instant> createdAt() {
         return Optional.ofNullable(createdAt);
     }
 
-    @JsonProperty("updated_at")
     public Optional<Instant> updatedAt() {
         return Optional.ofNullable(updatedAt);
     }
 
     /** Incremented by every change: a store replaces a record only from the version it expects. */
-    @JsonProperty("version")
     public long version() {
         return version;
     }
@@ -242,6 +250,27 @@ public final class TrackedJob {
             }
         }
         return key;
+    }
+
+    /**
+     * The record as JSON, the job in the API's own form, with the library's JSON settings: what a
+     * {@link JobStore} keeps. {@link #fromJson} reads it back, ignoring fields it does not know.
+     */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tracked job could not be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads a record written by {@link #toJson()}. */
+    public static TrackedJob fromJson(String json) {
+        try {
+            return JSON.readValue(json, TrackedJob.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a tracked job's JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     @Override
