@@ -1,5 +1,6 @@
 package io.asyncinvoke.examples;
 
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
                 "  4  any other API, network or timeout error (stderr names the request_id)",
                 "",
                 "The job is printed on stdout as JSON; progress goes to stderr.",
-                "The key is read from --api-key or the MODEL_ACCESS_KEY environment variable.",
+                "The key is read from --api-key or the " + AsyncInvokeDefaults.API_KEY_ENV + " environment variable.",
                 "",
                 "Offline across processes: 'async-invoke simulator' serves a simulator",
                 "on http://127.0.0.1:8089 until Ctrl-C; give the other commands the",
@@ -115,7 +116,7 @@ public final class AsyncInvokeCli implements Callable<Integer> {
      */
     static String redact(String text, Context context, String[] args) {
         List<String> keys = new ArrayList<>();
-        keys.add(context.env().apply(Context.API_KEY_ENV));
+        AsyncInvokeDefaults.apiKey(null, context.env()).ifPresent(keys::add);
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--api-key") && i + 1 < args.length) {
                 keys.add(args[i + 1]);
@@ -126,7 +127,7 @@ public final class AsyncInvokeCli implements Callable<Integer> {
         String redacted = text;
         for (String key : keys) {
             if (redacted != null && key != null && !key.isBlank()) {
-                redacted = redacted.replace(key, "[REDACTED]");
+                redacted = redacted.replace(key, AsyncInvokeDefaults.REDACTED);
             }
         }
         return redacted;

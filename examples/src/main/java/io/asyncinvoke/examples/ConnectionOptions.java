@@ -1,5 +1,6 @@
 package io.asyncinvoke.examples;
 
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -7,12 +8,12 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
 
     @Option(names = "--base-url", paramLabel = "URL",
-            description = "Service endpoint (default: https://inference.do-ai.run).")
+            description = "Service endpoint (default: " + AsyncInvokeDefaults.ENDPOINT + ").")
     String baseUrl;
 
     // No defaultValue: picocli would show it in --help, and this is a secret.
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "Model access key (default: the MODEL_ACCESS_KEY environment variable).")
+            description = "Model access key (default: the " + AsyncInvokeDefaults.API_KEY_ENV + " environment variable).")
     String apiKey;
 
     @Option(names = "--simulator", description = "Run against the embedded simulator, in this process, offline.")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.asyncinvoke.client.ApiException;
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.AsyncInvokeException;
 import io.asyncinvoke.client.AsyncInvokeJson;
 import io.asyncinvoke.client.AsyncInvokeTimeoutException;
@@ -79,8 +80,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        String key = connection.apiKey != null ? connection.apiKey : context.env().apply(Context.API_KEY_ENV);
-        apiKey = key == null || key.isBlank() ? null : key;
+        apiKey = AsyncInvokeDefaults.apiKey(connection.apiKey, context.env()).orElse(null);
         boolean simulated = connection.simulator
                 || simulatorWithoutKey() && connection.baseUrl == null && apiKey == null;
         try {
@@ -89,7 +89,7 @@ abstract class JobCommand implements Callable<Integer> {
             }
             validate();
             if (!simulated && apiKey == null) {
-                throw new IllegalArgumentException("no API key: pass --api-key or set " + Context.API_KEY_ENV
+                throw new IllegalArgumentException("no API key: pass --api-key or set " + AsyncInvokeDefaults.API_KEY_ENV
                         + " (or try --simulator)");
             }
         } catch (IllegalArgumentException e) {
@@ -102,7 +102,7 @@ abstract class JobCommand implements Callable<Integer> {
                     .userAgentSuffix("async-invoke-cli");
             if (simulated) {
                 if (!connection.simulator) {
-                    context.err().println("No --base-url and no API key (--api-key or " + Context.API_KEY_ENV
+                    context.err().println("No --base-url and no API key (--api-key or " + AsyncInvokeDefaults.API_KEY_ENV
                             + "): using the embedded simulator, offline.");
                 }
                 simulator = context.simulator().get();
@@ -203,7 +203,7 @@ abstract class JobCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
         if (e instanceof AuthenticationException) {
-            error(e.getMessage() + " (check --api-key or " + Context.API_KEY_ENV + ")");
+            error(e.getMessage() + " (check --api-key or " + AsyncInvokeDefaults.API_KEY_ENV + ")");
             return AUTHENTICATION;
         }
         String id = e instanceof AsyncInvokeException
@@ -310,6 +310,6 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** {@code text} without the API key, should anything have echoed it. */
     String redact(String text) {
-        return apiKey == null || text == null ? text : text.replace(apiKey, "[REDACTED]");
+        return apiKey == null || text == null ? text : text.replace(apiKey, AsyncInvokeDefaults.REDACTED);
     }
 }

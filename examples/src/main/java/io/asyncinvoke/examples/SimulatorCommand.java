@@ -2,6 +2,7 @@ package io.asyncinvoke.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.DurationFormat;
 import io.asyncinvoke.simulator.RateLimitHeaders;
 import io.asyncinvoke.simulator.Simulator;
@@ -30,7 +31,7 @@ import picocli.CommandLine.TypeConversionException;
         description = {"Run a simulator of the service on 127.0.0.1 until stopped (Ctrl-C or SIGTERM), "
                 + "for the other commands (--base-url ... --api-key ...) or an application in development.",
                 "Prints {\"base_url\", \"api_key\", \"media_base_url\"} as one JSON line on stdout; the key is the "
-                        + "simulator's own, never your MODEL_ACCESS_KEY.",
+                        + "simulator's own, never your " + AsyncInvokeDefaults.API_KEY_ENV + ".",
                 "Exits 2 on a bad option, 4 when it cannot listen (port in use), 130 or 143 when stopped by "
                         + "Ctrl-C or SIGTERM."})
 final class SimulatorCommand implements Callable<Integer> {
@@ -91,10 +92,11 @@ final class SimulatorCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
         }
-        if (apiKey.length() < 8 || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (apiKey.length() < AsyncInvokeDefaults.MIN_API_KEY_LENGTH || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             // the client refuses such a key, so the simulator must not accept one
             throw new ParameterException(spec.commandLine(),
-                    "--api-key must be at least 8 characters without spaces or control characters");
+                    "--api-key must be at least " + AsyncInvokeDefaults.MIN_API_KEY_LENGTH
+                            + " characters without spaces or control characters");
         }
         Simulator.Builder builder = Simulator.builder()
                 .port(port)
