@@ -4,8 +4,6 @@ import io.asyncinvoke.client.AsyncInvokeDefaults;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,25 +52,31 @@ public final class AsyncInvokeCli implements Callable<Integer> {
         System.exit(execute(context, args));
     }
 
-    /** Runs the command line with {@code context} and returns the exit code. */
+    /**
+     * Runs the command line with {@code context} and returns the exit code. Commands throw;
+     * {@link ExitCodes} decides the code and {@link ErrorReport} writes what went wrong on stderr.
+     */
     static int execute(Context context, String... args) {
+        Redaction redaction = Redaction.of(context.env(), args);
+        JsonOut stdout = JsonOut.pretty(context.out(), redaction);
+        ExitCodes exitCodes = new ExitCodes();
+        ErrorReport report = new ErrorReport(context.err(), redaction);
         CommandLine commandLine = new CommandLine(new AsyncInvokeCli())
-                .addSubcommand(new RunCommand(context))
-                .addSubcommand(new SubmitCommand(context))
-                .addSubcommand(new GetCommand(context))
-                .addSubcommand(new WatchCommand(context))
+                .addSubcommand(new RunCommand(context, stdout))
+                .addSubcommand(new SubmitCommand(context, stdout))
+                .addSubcommand(new GetCommand(context, stdout))
+                .addSubcommand(new WatchCommand(context, stdout))
                 .addSubcommand(new SimulatorCommand(context));
-        PrintWriter err = new PrintWriter(context.err(), true);
         commandLine.setOut(new PrintWriter(context.out(), true));
-        commandLine.setErr(err);
+        commandLine.setErr(new PrintWriter(context.err(), true));
+        commandLine.setExitCodeExceptionMapper(exitCodes);
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("error: " + redact(ex.getMessage(), context, arguments));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return JobCommand.USAGE;
+            report.usage(ex.getMessage(), ex.getCommandLine().getCommandSpec().qualifiedName());
+            return exitCodes.getExitCode(ex);
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            err.println("error: " + redact(ex.toString(), context, args));
-            return JobCommand.OTHER_ERROR;
+            report.report(ex, cmd.getCommandSpec().qualifiedName());
+            return exitCodes.getExitCode(ex);
         });
         return commandLine.execute(args);
     }
@@ -108,28 +112,5 @@ public final class AsyncInvokeCli implements Callable<Integer> {
             return new String[] {"async-invoke " + (version == null ? "dev" : version) + " (Java "
                     + System.getProperty("java.version") + ")"};
         }
-    }
-
-    /**
-     * {@code text} without the key, which picocli may echo in a parse error (an argument it could
-     * not match, say): the environment's and any given with --api-key.
-     */
-    static String redact(String text, Context context, String[] args) {
-        List<String> keys = new ArrayList<>();
-        AsyncInvokeDefaults.apiKey(null, context.env()).ifPresent(keys::add);
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--api-key") && i + 1 < args.length) {
-                keys.add(args[i + 1]);
-            } else if (args[i].startsWith("--api-key=")) {
-                keys.add(args[i].substring("--api-key=".length()));
-            }
-        }
-        String redacted = text;
-        for (String key : keys) {
-            if (redacted != null && key != null && !key.isBlank()) {
-                redacted = redacted.replace(key, AsyncInvokeDefaults.REDACTED);
-            }
-        }
-        return redacted;
     }
 }

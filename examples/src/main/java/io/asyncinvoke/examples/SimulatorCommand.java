@@ -1,7 +1,5 @@
 package io.asyncinvoke.examples;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.DurationFormat;
 import io.asyncinvoke.simulator.RateLimitHeaders;
@@ -37,8 +35,6 @@ import picocli.CommandLine.TypeConversionException;
 final class SimulatorCommand implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 8089;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -114,9 +110,8 @@ final class SimulatorCommand implements Callable<Integer> {
         try {
             simulator = builder.start();
         } catch (RuntimeException e) {
-            context.err().println("error: cannot listen on 127.0.0.1:" + port + ": " + reason(e)
+            throw CommandFailure.of("cannot listen on 127.0.0.1:" + port + ": " + reason(e)
                     + (port == 0 ? "" : " (choose another --port, or --port 0 for any free one)"));
-            return JobCommand.OTHER_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -130,12 +125,8 @@ final class SimulatorCommand implements Callable<Integer> {
         where.put("base_url", simulator.baseUrl());
         where.put("api_key", simulator.apiKey());
         where.put("media_base_url", simulator.mediaBaseUrl());
-        try {
-            context.out().println(JSON.writeValueAsString(where));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the addresses as JSON", e);
-        }
-        context.out().flush();
+        // the simulator's own key is no secret of the user's: printed as it is
+        JsonOut.lines(context.out(), Redaction.NONE).write(where);
         context.err().println("async-invoke simulator on " + simulator.baseUrl() + " (media files on "
                 + simulator.mediaBaseUrl() + "), jobs QUEUED " + DurationFormat.format(queued) + " then IN_PROGRESS "
                 + DurationFormat.format(running)
@@ -148,7 +139,7 @@ final class SimulatorCommand implements Callable<Integer> {
         context.err().println("Ctrl-C stops it.");
         context.err().flush();
         stopped.await();
-        return JobCommand.OK;
+        return ExitCodes.OK;
     }
 
     private static String reason(Throwable e) {
