@@ -42,7 +42,12 @@ public final class AsyncInvokeCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private AsyncInvokeCli() {
+    private final Context context;
+    private final JsonOut stdout;
+
+    private AsyncInvokeCli(Context context, JsonOut stdout) {
+        this.context = context;
+        this.stdout = stdout;
     }
 
     /** Runs the command line and exits with its code. */
@@ -61,12 +66,12 @@ public final class AsyncInvokeCli implements Callable<Integer> {
         JsonOut stdout = JsonOut.pretty(context.out(), redaction);
         ExitCodes exitCodes = new ExitCodes();
         ErrorReport report = new ErrorReport(context.err(), redaction);
-        CommandLine commandLine = new CommandLine(new AsyncInvokeCli())
-                .addSubcommand(new RunCommand(context, stdout))
-                .addSubcommand(new SubmitCommand(context, stdout))
-                .addSubcommand(new GetCommand(context, stdout))
-                .addSubcommand(new WatchCommand(context, stdout))
-                .addSubcommand(new SimulatorCommand(context));
+        CommandLine commandLine = new CommandLine(new AsyncInvokeCli(context, stdout))
+                .addSubcommand(new RunCommand())
+                .addSubcommand(new SubmitCommand())
+                .addSubcommand(new GetCommand())
+                .addSubcommand(new WatchCommand())
+                .addSubcommand(new SimulatorCommand());
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(new PrintWriter(context.err(), true));
         commandLine.setExitCodeExceptionMapper(exitCodes);
@@ -79,6 +84,16 @@ public final class AsyncInvokeCli implements Callable<Integer> {
             return exitCodes.getExitCode(ex);
         });
         return commandLine.execute(args);
+    }
+
+    /** What the commands read and write besides their arguments. */
+    Context context() {
+        return context;
+    }
+
+    /** Where the commands print their JSON. */
+    JsonOut stdout() {
+        return stdout;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.asyncinvoke.model.Job;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 /** {@code get REQUEST_ID}: print a job as it is now. */
@@ -17,20 +18,15 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REQUEST_ID", description = "The job's request_id.")
     String id;
 
-    private final Context context;
-    private final JsonOut stdout;
-
-    GetCommand(Context context, JsonOut stdout) {
-        this.context = context;
-        this.stdout = stdout;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
     public Integer call() {
         // the client checks the id itself, before sending anything
-        try (Connection connection = service.connect(context, false, () -> { })) {
+        try (Connection connection = service.connect(cli.context(), false, () -> { })) {
             Job job = connection.await(connection.client().get(id), id);
-            stdout.write(job);
+            cli.stdout().write(job);
             return ExitCodes.OK;
         }
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code run}: submit, stream the status changes, print the final job, download with --out. */
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
@@ -23,18 +24,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutOption out;
 
-    private final Context context;
-    private final JsonOut stdout;
-
-    RunCommand(Context context, JsonOut stdout) {
-        this.context = context;
-        this.stdout = stdout;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
     public Integer call() {
         AtomicReference<AsyncInvokeRequest> built = new AtomicReference<>();
-        try (Connection connection = service.connect(context, true, () -> {
+        try (Connection connection = service.connect(cli.context(), true, () -> {
             built.set(request.toRequest());
             out.check();
         }); Progress progress = connection.progress()) {
@@ -44,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
                         requestId.set(update.requestId());
                         progress.status(update.status());
                     }), requestId::get);
-            return WatchEnd.finish(connection, progress, stdout, last, out.dir, requestId.get());
+            return WatchEnd.finish(connection, progress, cli.stdout(), last, out.dir, requestId.get());
         }
     }
 }

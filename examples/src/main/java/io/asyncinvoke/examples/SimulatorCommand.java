@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -73,11 +74,8 @@ final class SimulatorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     RateLimitHeaders rateLimitHeaders;
 
-    private final Context context;
-
-    SimulatorCommand(Context context) {
-        this.context = context;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     /** A sliding-window limit: {@code limit} requests in any {@code window}. */
     record RateLimit(int limit, Duration window) {
@@ -85,10 +83,12 @@ final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Context context = cli.context();
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
         }
-        if (apiKey.length() < AsyncInvokeDefaults.MIN_API_KEY_LENGTH || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (apiKey.length() < AsyncInvokeDefaults.MIN_API_KEY_LENGTH
+                || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             // the client refuses such a key, so the simulator must not accept one
             throw new ParameterException(spec.commandLine(),
                     "--api-key must be at least " + AsyncInvokeDefaults.MIN_API_KEY_LENGTH

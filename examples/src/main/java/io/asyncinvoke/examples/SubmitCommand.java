@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code submit}: submit a job and print it, without waiting. */
 @Command(name = "submit", sortOptions = false, mixinStandardHelpOptions = true,
@@ -18,22 +19,17 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     RequestOptions request;
 
-    private final Context context;
-    private final JsonOut stdout;
-
-    SubmitCommand(Context context, JsonOut stdout) {
-        this.context = context;
-        this.stdout = stdout;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
     public Integer call() {
         AtomicReference<AsyncInvokeRequest> built = new AtomicReference<>();
-        try (Connection connection = service.connect(context, false, () -> built.set(request.toRequest()));
+        try (Connection connection = service.connect(cli.context(), false, () -> built.set(request.toRequest()));
              Progress progress = connection.progress()) {
             Job job = connection.await(connection.client().submit(built.get()), null);
             progress.status(job.getStatus().getValue());
-            stdout.write(job);
+            cli.stdout().write(job);
             return ExitCodes.OK;
         }
     }

@@ -4,6 +4,7 @@ import io.asyncinvoke.client.JobUpdate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 /** {@code watch REQUEST_ID}: follow an existing job to its end. */
@@ -21,22 +22,17 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     OutOption out;
 
-    private final Context context;
-    private final JsonOut stdout;
-
-    WatchCommand(Context context, JsonOut stdout) {
-        this.context = context;
-        this.stdout = stdout;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
     public Integer call() {
         // the client checks the id itself, before sending anything
-        try (Connection connection = service.connect(context, false, out::check);
+        try (Connection connection = service.connect(cli.context(), false, out::check);
              Progress progress = connection.progress()) {
             JobUpdate last = connection.last(connection.client().watch(id, connection.watchOptions())
                     .doOnNext(update -> progress.status(update.status())), () -> id);
-            return WatchEnd.finish(connection, progress, stdout, last, out.dir, id);
+            return WatchEnd.finish(connection, progress, cli.stdout(), last, out.dir, id);
         }
     }
 }
