@@ -159,12 +159,21 @@ public final class Answer {
         if (chunkBytes < 1) {
             throw new IllegalArgumentException("chunkBytes < 1");
         }
-        return with(headers, body, Mode.SEND, delay, nonNegative(perChunk), chunkBytes, fault);
+        return with(headers, body, sent("trickled"), delay, nonNegative(perChunk), chunkBytes, fault);
     }
 
     /** This answer's status, headers (with the whole {@code Content-Length}) and half its body, then a TCP RST. */
     public Answer resetMidBody() {
+        sent("reset mid-body");
         return with(headers, body, Mode.RESET_MID_BODY, delay, null, 0, fault);
+    }
+
+    /** The mode of an answer that sends a status and a body; refuses the others. */
+    private Mode sent(String how) {
+        if (mode != Mode.SEND) {
+            throw new IllegalStateException("only an answer sent at once can be " + how + ", not " + this);
+        }
+        return mode;
     }
 
     /** This answer, journaled as caused by {@code fault}. */

@@ -191,6 +191,8 @@ class DispatcherTest {
         assertThatThrownBy(() -> base.delayed(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Answer.endless(200, "x/y", new byte[1], Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Answer.hang().trickled(Duration.ofMillis(1), 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Answer.reset().resetMidBody()).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
