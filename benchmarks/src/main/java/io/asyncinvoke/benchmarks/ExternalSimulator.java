@@ -1,6 +1,7 @@
 package io.asyncinvoke.benchmarks;
 
 import io.asyncinvoke.simulator.Simulator;
+import io.asyncinvoke.simulator.SimulatorLauncher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,18 +25,21 @@ final class ExternalSimulator implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    /** Starts {@code Simulator.main} with {@code args} (e.g. {@code --queued-ms 1}) on a free port. */
+    /**
+     * Starts {@link SimulatorLauncher} on a free port with {@code args} (e.g. {@code --queued-ms 1}),
+     * each pair passed as its system property ({@code -Dasyncinvoke.simulator.queued-ms=1}).
+     */
     static ExternalSimulator start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.add("-XX:+UseParallelGC");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            command.add("-D" + SimulatorLauncher.PREFIX + args[i].substring(2) + "=" + args[i + 1]);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(Simulator.class.getName());
-        command.add("--port");
-        command.add("0");
-        command.addAll(List.of(args));
+        command.add(SimulatorLauncher.class.getName());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;

@@ -3,23 +3,21 @@ package io.asyncinvoke.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.Unpooled;
+import io.asyncinvoke.simulator.Answer;
+import io.asyncinvoke.simulator.Endpoint;
+import io.asyncinvoke.simulator.Simulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Flux;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 /** What a media host can no longer do to a download: grow it past a limit, drag it out, leave part files. */
 class DownloadLimitsTest {
@@ -27,25 +25,19 @@ class DownloadLimitsTest {
     @TempDir
     Path dir;
 
-    /** Sends 16 KiB every millisecond, forever, on every request; counts requests. */
-    private DisposableServer endless;
-    private final AtomicInteger endlessRequests = new AtomicInteger();
+    /** Sends 16 KiB every millisecond, forever, on every request; its journal counts the requests. */
+    private Simulator endless;
 
     @BeforeEach
     void start() {
-        byte[] chunk = new byte[16 * 1024];
-        endless = HttpServer.create().host("127.0.0.1").port(0)
-                .handle((req, res) -> {
-                    endlessRequests.incrementAndGet();
-                    return res.header("content-type", "image/png")
-                            .send(Flux.interval(Duration.ofMillis(1)).map(n -> Unpooled.wrappedBuffer(chunk)));
-                })
-                .bindNow();
+        endless = Simulator.builder()
+                .dispatcher(request -> Answer.endless(200, "image/png", new byte[16 * 1024], Duration.ofMillis(1)))
+                .start();
     }
 
     @AfterEach
     void stop() {
-        endless.disposeNow();
+        endless.close();
     }
 
     private static AsyncInvokeAsyncClient client() {
@@ -65,7 +57,7 @@ class DownloadLimitsTest {
     }
 
     private String endlessUrl() {
-        return "http://127.0.0.1:" + endless.port() + "/x.png";
+        return endless.baseUrl() + "/x.png";
     }
 
     @Test
@@ -80,7 +72,7 @@ class DownloadLimitsTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(files()).isEmpty();
-        assertThat(endlessRequests).as("not retried: it would come again").hasValue(1);
+        assertThat(endless.journal().count(Endpoint.ANY)).as("not retried: it would come again").isEqualTo(1);
     }
 
     @Test
@@ -95,8 +87,8 @@ class DownloadLimitsTest {
 
     @Test
     void aDeclaredLengthOverTheLimitFailsBeforeAnyByteIsWritten() throws IOException {
-        try (TestServer server = new TestServer()) {
-            server.otherwise(r -> TestServer.Reply.of(200, "image/png", "x".repeat(5000)));
+        try (Simulator server = Simulator.builder().dispatcher(request -> Answer.of(200, "image/png", "x".repeat(5000)))
+                .start()) {
 
             assertThatThrownBy(() -> client().download(MediaFile.of(server.baseUrl() + "/x.png"), dir,
                     DownloadOptions.defaults().withMaxBytes(1000)).block(Duration.ofSeconds(20)))
@@ -168,11 +160,10 @@ class DownloadLimitsTest {
 
     @Test
     void redirectsThatAreNotFollowedSayWhy() {
-        try (TestServer server = new TestServer()) {
-            server.otherwise(r -> r.uri.startsWith("/ftp")
-                    ? TestServer.Reply.of(302, "text/plain", "").withHeader("Location", "ftp://media.example/x.png")
-                    : r.uri.startsWith("/none") ? TestServer.Reply.of(302, "text/plain", "")
-                    : TestServer.Reply.of(302, "text/plain", "").withHeader("Location", "/loop" + r.uri.length()));
+        try (Simulator server = Simulator.builder().dispatcher(r -> r.rawPath().startsWith("/ftp")
+                ? Answer.of(302, "text/plain", "").header("Location", "ftp://media.example/x.png")
+                : r.rawPath().startsWith("/none") ? Answer.of(302, "text/plain", "")
+                : Answer.of(302, "text/plain", "").header("Location", "/loop" + r.rawPath().length())).start()) {
 
             assertThatThrownBy(() -> client().download(MediaFile.of(server.baseUrl() + "/ftp.png"), dir).block())
                     .hasMessageContaining("a redirect to a ftp: URL, which is not followed");

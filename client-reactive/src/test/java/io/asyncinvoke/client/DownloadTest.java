@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
+import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Endpoint;
 import io.asyncinvoke.simulator.Fault;
 import io.asyncinvoke.simulator.RecordedRequest;
@@ -300,15 +301,14 @@ class DownloadTest {
     @Test
     void theApiKeyNeverReachesTheMediaHostThroughARedirect() throws Exception {
         JobOutput.Audio audio = JobOutput.of(speech()).audio().get(0);
-        try (TestServer redirector = new TestServer()) {
-            redirector.otherwise(r -> TestServer.Reply.of(302, "text/plain", "moved")
-                    .withHeader("Location", audio.url()));
+        try (Simulator redirector = Simulator.builder()
+                .dispatcher(request -> Answer.of(302, "text/plain", "moved").header("Location", audio.url())).start()) {
 
             Path saved = client.download(MediaFile.of(redirector.baseUrl() + "/presigned/speech.mp3?sig=abc"), dir);
 
             assertThat(saved).isEqualTo(dir.resolve("speech.mp3"));
-            assertThat(redirector.requests).singleElement().satisfies(r ->
-                    assertThat(r.headers).doesNotContainKey("authorization"));
+            assertThat(redirector.journal().requests()).singleElement().satisfies(r ->
+                    assertThat(r.headers()).doesNotContainKey("authorization"));
             assertThat(sim.journal().count(Endpoint.MEDIA)).isEqualTo(1);
             assertNoAuthorizationReachedMedia();
             assertThat(Files.readAllBytes(saved)).isEqualTo(fetchDirectly(audio.url()));
@@ -331,9 +331,9 @@ class DownloadTest {
 
     @Test
     void aRedirectToAnotherSchemeIsNotFollowed() throws Exception {
-        try (TestServer redirector = new TestServer()) {
-            redirector.otherwise(r -> TestServer.Reply.of(302, "text/plain", "moved")
-                    .withHeader("Location", "file:///etc/passwd"));
+        try (Simulator redirector = Simulator.builder()
+                .dispatcher(request -> Answer.of(302, "text/plain", "moved").header("Location", "file:///etc/passwd"))
+                .start()) {
 
             assertThatThrownBy(() -> client.download(MediaFile.of(redirector.baseUrl() + "/x.png"), dir))
                     .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.statusCode()).isEqualTo(302));
@@ -353,8 +353,8 @@ class DownloadTest {
     @Test
     void aConnectionRefusedIsATransportError() throws Exception {
         int port;
-        try (TestServer closed = new TestServer()) {
-            port = Integer.parseInt(closed.baseUrl().substring(closed.baseUrl().lastIndexOf(':') + 1));
+        try (Simulator closed = Simulator.builder().start()) {
+            port = closed.port();
         }
         assertThatThrownBy(() -> client.download(MediaFile.of("http://127.0.0.1:" + port + "/x.png?sig=secret"), dir))
                 .isInstanceOfSatisfying(TransportException.class, e -> {

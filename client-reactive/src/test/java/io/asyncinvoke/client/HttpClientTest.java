@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asyncinvoke.client.TestServer.Reply;
+import io.asyncinvoke.simulator.Answer;
+import io.asyncinvoke.simulator.RecordedRequest;
+import io.asyncinvoke.simulator.Script;
+import io.asyncinvoke.simulator.Simulator;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
-/** The client over real HTTP on loopback, against a scripted server. */
+/** The client over real HTTP on loopback, against a simulator answering what each test scripts. */
 class HttpClientTest {
 
     static final String KEY = "sk-do-test-0123456789abcdef";
@@ -35,7 +38,8 @@ class HttpClientTest {
     static final PollingOptions FAST_POLLING = PollingOptions.defaults().withFirstDelay(Duration.ofMillis(5))
             .withInterval(Duration.ofMillis(10)).withMaxInterval(Duration.ofMillis(20)).withTimeout(Duration.ofSeconds(10));
 
-    private TestServer server;
+    private Script script;
+    private Simulator server;
     private AsyncInvokeAsyncClient client;
 
     @BeforeAll
@@ -45,7 +49,8 @@ class HttpClientTest {
 
     @BeforeEach
     void start() {
-        server = new TestServer();
+        script = Script.of();
+        server = Simulator.builder().dispatcher(script).start();
         client = builder().buildAsyncClient();
     }
 
@@ -57,6 +62,15 @@ class HttpClientTest {
     private AsyncInvokeClientBuilder builder() {
         return new AsyncInvokeClientBuilder().endpoint(server.baseUrl()).apiKey(KEY)
                 .retryOptions(FAST_RETRY).pollingOptions(FAST_POLLING).responseTimeout(Duration.ofSeconds(5));
+    }
+
+    /** How many requests with {@code method} the server received. */
+    static long count(Simulator server, String method) {
+        return server.journal().filter(r -> r.method().equals(method)).size();
+    }
+
+    private long count(String method) {
+        return count(server, method);
     }
 
     static String job(String status) {
@@ -84,20 +98,20 @@ class HttpClientTest {
 
     @Test
     void submitAcceptsA202AndSendsBearerKeyAndJsonBody() throws Exception {
-        server.reply(Reply.json(202, job("QUEUED")));
+        script.then(Answer.json(202, job("QUEUED")));
 
         Job job = client.submit(image()).block();
 
         assertThat(job.getRequestId()).isEqualTo(ID);
         assertThat(job.getStatus()).isEqualTo(JobState.QUEUED);
-        TestServer.Recorded post = server.requests.get(0);
-        assertThat(post.method).isEqualTo("POST");
-        assertThat(post.uri).isEqualTo("/v1/async-invoke");
-        assertThat(post.headers).containsEntry("authorization", "Bearer " + KEY)
+        RecordedRequest post = server.journal().requests().get(0);
+        assertThat(post.method()).isEqualTo("POST");
+        assertThat(post.rawPath()).isEqualTo("/v1/async-invoke");
+        assertThat(post.headers()).containsEntry("authorization", "Bearer " + KEY)
                 .containsEntry("content-type", "application/json")
                 .containsEntry("accept", "application/json");
-        assertThat(post.headers.get("user-agent")).startsWith("async-invoke-java/");
-        JsonNode body = AsyncInvokeJson.MAPPER.readTree(post.body);
+        assertThat(post.headers().get("user-agent")).startsWith("async-invoke-java/");
+        JsonNode body = AsyncInvokeJson.MAPPER.readTree(post.body());
         assertThat(body).isEqualTo(AsyncInvokeJson.MAPPER.readTree("{\"model_id\":\"fal-ai/flux/schnell\","
                 + "\"input\":{\"prompt\":\"a lighthouse at dusk\",\"num_images\":1},"
                 + "\"tags\":[{\"key\":\"type\",\"value\":\"test\"}]}"));
@@ -105,7 +119,7 @@ class HttpClientTest {
 
     @Test
     void submitAcceptsA200() {
-        server.reply(Reply.json(200, job("QUEUED")));
+        script.then(Answer.json(200, job("QUEUED")));
 
         StepVerifier.create(client.submit(image()))
                 .assertNext(job -> assertThat(job.getRequestId()).isEqualTo(ID))
@@ -114,16 +128,16 @@ class HttpClientTest {
 
     @Test
     void userAgentSuffixIsAppended() {
-        server.reply(Reply.json(202, job("QUEUED")));
+        script.then(Answer.json(202, job("QUEUED")));
 
         builder().userAgentSuffix("my-app/1.2").buildAsyncClient().submit(image()).block();
 
-        assertThat(server.requests.get(0).headers.get("user-agent")).endsWith(" my-app/1.2");
+        assertThat(server.journal().requests().get(0).headers().get("user-agent")).endsWith(" my-app/1.2");
     }
 
     @Test
     void submitIsNotRetriedOn503AndSaysTheOutcomeIsUnknown() {
-        server.otherwise(r -> Reply.json(503, error("service_unavailable", "try later")));
+        script.otherwise(Answer.json(503, error("service_unavailable", "try later")));
 
         StepVerifier.create(client.submit(image()))
                 .expectErrorSatisfies(error -> {
@@ -137,33 +151,33 @@ class HttpClientTest {
                 })
                 .verify();
 
-        assertThat(server.count("POST")).isEqualTo(1);
+        assertThat(count("POST")).isEqualTo(1);
     }
 
     @Test
     void submitIsNotRetriedOn500() {
-        server.otherwise(r -> Reply.json(500, error("server_error", "Unexpected server-side error")));
+        script.otherwise(Answer.json(500, error("server_error", "Unexpected server-side error")));
 
         StepVerifier.create(client.submit(image())).expectError(SubmitOutcomeUnknownException.class).verify();
 
-        assertThat(server.count("POST")).isEqualTo(1);
+        assertThat(count("POST")).isEqualTo(1);
     }
 
     @Test
     void submitIsRetriedOn429AndThenSucceeds() {
-        server.reply(Reply.json(429, error("too_many_requests", "API rate limit exceeded.")).withHeader("Retry-After", "0"),
-                Reply.json(202, job("QUEUED")));
+        script.then(Answer.json(429, error("too_many_requests", "API rate limit exceeded.")).header("Retry-After", "0"),
+                Answer.json(202, job("QUEUED")));
 
         StepVerifier.create(client.submit(image()))
                 .assertNext(job -> assertThat(job.getRequestId()).isEqualTo(ID))
                 .verifyComplete();
 
-        assertThat(server.count("POST")).isEqualTo(2);
+        assertThat(count("POST")).isEqualTo(2);
     }
 
     @Test
     void submitThatTimesOutAfterSendingIsNotRetried() {
-        server.otherwise(r -> Reply.hang());
+        script.otherwise(Answer.hang());
         AsyncInvokeAsyncClient impatient = builder().responseTimeout(Duration.ofMillis(300)).buildAsyncClient();
 
         StepVerifier.create(impatient.submit(image()))
@@ -176,7 +190,7 @@ class HttpClientTest {
                 })
                 .verify();
 
-        assertThat(server.count("POST")).isEqualTo(1);
+        assertThat(count("POST")).isEqualTo(1);
     }
 
     @Test
@@ -205,7 +219,7 @@ class HttpClientTest {
 
     @Test
     void aMalformedSubmitAnswerIsAnUnknownOutcomeNotAGuess() {
-        server.reply(Reply.json(202, "{\"request_id\":\"" + ID + "\",\"status\":"));
+        script.then(Answer.json(202, "{\"request_id\":\"" + ID + "\",\"status\":"));
 
         StepVerifier.create(client.submit(image()))
                 .expectErrorSatisfies(error -> {
@@ -214,38 +228,38 @@ class HttpClientTest {
                             cause -> assertThat(cause.bodySnippet().orElse(null)).startsWith("{\"request_id\""));
                 })
                 .verify();
-        assertThat(server.count("POST")).isEqualTo(1);
+        assertThat(count("POST")).isEqualTo(1);
     }
 
     // --- reads and errors -----------------------------------------------------------------------
 
     @Test
     void statusAndGetReadTheirPaths() {
-        server.reply(Reply.json(200, status("IN_PROGRESS")), Reply.json(200, job("COMPLETED")));
+        script.then(Answer.json(200, status("IN_PROGRESS")), Answer.json(200, job("COMPLETED")));
 
         JobStatus status = client.status(ID).block();
         Job job = client.get(ID).block();
 
         assertThat(status.getStatus()).isEqualTo(JobState.IN_PROGRESS);
         assertThat(job.getOutput()).containsKey("images");
-        assertThat(server.requests).extracting(r -> r.method + " " + r.uri).containsExactly(
+        assertThat(server.journal().requests()).extracting(r -> r.method() + " " + r.rawPath()).containsExactly(
                 "GET /v1/async-invoke/" + ID + "/status", "GET /v1/async-invoke/" + ID);
     }
 
     @Test
     void readsAreRetriedOn503ThenSucceed() {
-        server.reply(Reply.json(503, error("service_unavailable", "busy")), Reply.json(200, status("QUEUED")));
+        script.then(Answer.json(503, error("service_unavailable", "busy")), Answer.json(200, status("QUEUED")));
 
         StepVerifier.create(client.status(ID))
                 .assertNext(s -> assertThat(s.getStatus()).isEqualTo(JobState.QUEUED))
                 .verifyComplete();
 
-        assertThat(server.count("GET")).isEqualTo(2);
+        assertThat(count("GET")).isEqualTo(2);
     }
 
     @Test
     void aHungReadIsRetriedAndThenFailsAsATimeout() {
-        server.otherwise(r -> Reply.hang());
+        script.otherwise(Answer.hang());
         AsyncInvokeAsyncClient impatient = builder().responseTimeout(Duration.ofMillis(200)).buildAsyncClient();
 
         StepVerifier.create(impatient.status(ID))
@@ -255,7 +269,7 @@ class HttpClientTest {
                 }))
                 .verify();
 
-        assertThat(server.count("GET")).isEqualTo(FAST_RETRY.maxAttempts());
+        assertThat(count("GET")).isEqualTo(FAST_RETRY.maxAttempts());
     }
 
     @Test
@@ -264,9 +278,9 @@ class HttpClientTest {
         for (Case c : List.of(new Case(400, ApiException.class), new Case(401, AuthenticationException.class),
                 new Case(403, AuthenticationException.class), new Case(404, NotFoundException.class),
                 new Case(409, ApiException.class))) {
-            server.reply(Reply.json(c.status, error("e" + c.status, "message " + c.status))
-                    .withHeader("ratelimit-limit", "250").withHeader("ratelimit-remaining", "17")
-                    .withHeader("ratelimit-reset", "1769109619"));
+            script.then(Answer.json(c.status, error("e" + c.status, "message " + c.status))
+                    .header("ratelimit-limit", "250").header("ratelimit-remaining", "17")
+                    .header("ratelimit-reset", "1769109619"));
 
             StepVerifier.create(client.get(ID))
                     .expectErrorSatisfies(error -> {
@@ -284,13 +298,13 @@ class HttpClientTest {
                     })
                     .verify();
         }
-        assertThat(server.count("GET")).as("none of these is retried").isEqualTo(5);
+        assertThat(count("GET")).as("none of these is retried").isEqualTo(5);
     }
 
     @Test
     void rateLimitedReadsEndWithRateLimitedExceptionCarryingRetryAfter() {
-        server.otherwise(r -> Reply.json(429, error("too_many_requests", "API rate limit exceeded."))
-                .withHeader("Retry-After", "0").withHeader("ratelimit-remaining", "0"));
+        script.otherwise(Answer.json(429, error("too_many_requests", "API rate limit exceeded."))
+                .header("Retry-After", "0").header("ratelimit-remaining", "0"));
 
         StepVerifier.create(client.status(ID))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(RateLimitedException.class, e -> {
@@ -299,12 +313,12 @@ class HttpClientTest {
                 }))
                 .verify();
 
-        assertThat(server.count("GET")).isEqualTo(FAST_RETRY.maxAttempts());
+        assertThat(count("GET")).isEqualTo(FAST_RETRY.maxAttempts());
     }
 
     @Test
     void aNonJsonErrorPageIsKeptAsASnippet() {
-        server.otherwise(r -> Reply.of(502, "text/html",
+        script.otherwise(Answer.of(502, "text/html",
                 "<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>"));
 
         StepVerifier.create(client.get(ID))
@@ -315,12 +329,12 @@ class HttpClientTest {
                     assertThat(e).hasMessageContaining("502").hasMessageContaining("Bad Gateway");
                 }))
                 .verify();
-        assertThat(server.count("GET")).as("502 on a read is retried").isEqualTo(FAST_RETRY.maxAttempts());
+        assertThat(count("GET")).as("502 on a read is retried").isEqualTo(FAST_RETRY.maxAttempts());
     }
 
     @Test
     void aTruncatedReadIsADecodeErrorWithTheStartOfTheBody() {
-        server.otherwise(r -> Reply.json(200, "{\"request_id\":\"" + ID + "\",\"sta"));
+        script.otherwise(Answer.json(200, "{\"request_id\":\"" + ID + "\",\"sta"));
 
         StepVerifier.create(client.status(ID))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(DecodeException.class, e -> {
@@ -333,15 +347,15 @@ class HttpClientTest {
 
     @Test
     void anAnswerWithoutStatusIsADecodeError() {
-        server.otherwise(r -> Reply.json(200, "{\"request_id\":\"" + ID + "\"}"));
+        script.otherwise(Answer.json(200, "{\"request_id\":\"" + ID + "\"}"));
 
         StepVerifier.create(client.status(ID)).expectError(DecodeException.class).verify();
     }
 
     @Test
     void unknownStatusAndUnknownFieldsDoNotBreakAWatch() {
-        server.reply(Reply.json(200, "{\"request_id\":\"" + ID + "\",\"status\":\"CANCELLING\",\"priority\":3}"),
-                Reply.json(200, job("COMPLETED").replace("{\"request_id\"", "{\"region\":{\"name\":\"nyc\"},\"request_id\"")));
+        script.then(Answer.json(200, "{\"request_id\":\"" + ID + "\",\"status\":\"CANCELLING\",\"priority\":3}"),
+                Answer.json(200, job("COMPLETED").replace("{\"request_id\"", "{\"region\":{\"name\":\"nyc\"},\"request_id\"")));
 
         StepVerifier.create(client.watch(ID))
                 .assertNext(u -> {
@@ -364,12 +378,12 @@ class HttpClientTest {
                 "100%", "100%25",
                 "caf\u00e9-\u6f22", "caf%C3%A9-%E6%BC%A2",
                 "..%2F..%2Fadmin", "..%252F..%252Fadmin");
-        server.otherwise(r -> Reply.json(404, error("not_found", "no such job")));
+        script.otherwise(Answer.json(404, error("not_found", "no such job")));
 
         expected.forEach((id, escaped) -> StepVerifier.create(client.get(id))
                 .expectError(NotFoundException.class).verify());
 
-        assertThat(server.requests).extracting(r -> r.uri).containsExactlyInAnyOrderElementsOf(
+        assertThat(server.journal().requests()).extracting(r -> r.rawPath()).containsExactlyInAnyOrderElementsOf(
                 expected.values().stream().map(e -> "/v1/async-invoke/" + e).toList());
     }
 
@@ -380,7 +394,7 @@ class HttpClientTest {
             StepVerifier.create(client.get(id)).expectError(IllegalArgumentException.class).verify();
             StepVerifier.create(client.watch(id)).expectError(IllegalArgumentException.class).verify();
         }
-        assertThat(server.requests).isEmpty();
+        assertThat(server.journal().requests()).isEmpty();
     }
 
     @Test
@@ -399,12 +413,12 @@ class HttpClientTest {
             StepVerifier.create(client.submit(request)).expectError(IllegalArgumentException.class).verify();
             StepVerifier.create(client.submitAndWatch(request)).expectError(IllegalArgumentException.class).verify();
         }
-        assertThat(server.requests).isEmpty();
+        assertThat(server.journal().requests()).isEmpty();
     }
 
     @Test
     void nothingIsSentUntilSubscription() throws Exception {
-        server.otherwise(r -> Reply.json(202, job("QUEUED")));
+        script.otherwise(Answer.json(202, job("QUEUED")));
 
         client.submit(image());
         client.status(ID);
@@ -414,16 +428,16 @@ class HttpClientTest {
         client.invoke(image());
         Thread.sleep(100);
 
-        assertThat(server.requests).isEmpty();
+        assertThat(server.journal().requests()).isEmpty();
     }
 
     // --- watching over HTTP -------------------------------------------------------------------------
 
     @Test
     void submitAndWatchStreamsEachChangeThenTheCompletedJob() {
-        server.reply(Reply.json(202, job("QUEUED")),
-                Reply.json(200, job("QUEUED")), Reply.json(200, job("IN_PROGRESS")),
-                Reply.json(200, job("IN_PROGRESS")), Reply.json(200, job("COMPLETED")));
+        script.then(Answer.json(202, job("QUEUED")),
+                Answer.json(200, job("QUEUED")), Answer.json(200, job("IN_PROGRESS")),
+                Answer.json(200, job("IN_PROGRESS")), Answer.json(200, job("COMPLETED")));
 
         StepVerifier.create(client.submitAndWatch(image()))
                 .assertNext(u -> assertThat(u.job()).hasValueSatisfying(j -> assertThat(j.getStatus()).isEqualTo(JobState.QUEUED)))
@@ -431,16 +445,16 @@ class HttpClientTest {
                 .assertNext(u -> assertThat(u.job()).hasValueSatisfying(j -> assertThat(j.getOutput()).containsKey("images")))
                 .verifyComplete();
 
-        assertThat(server.count("POST")).isEqualTo(1);
-        assertThat(server.requests).as("every poll reads the whole job; the last one is the result")
-                .extracting(r -> r.method + " " + r.uri).containsExactly("POST /v1/async-invoke",
+        assertThat(count("POST")).isEqualTo(1);
+        assertThat(server.journal().requests()).as("every poll reads the whole job; the last one is the result")
+                .extracting(r -> r.method() + " " + r.rawPath()).containsExactly("POST /v1/async-invoke",
                         "GET /v1/async-invoke/" + ID, "GET /v1/async-invoke/" + ID, "GET /v1/async-invoke/" + ID,
                         "GET /v1/async-invoke/" + ID);
     }
 
     @Test
     void invokeReturnsTheCompletedJob() {
-        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, job("COMPLETED")));
+        script.then(Answer.json(202, job("QUEUED")), Answer.json(200, job("COMPLETED")));
 
         StepVerifier.create(client.invoke(image()))
                 .assertNext(job -> assertThat(job.getStatus()).isEqualTo(JobState.COMPLETED))
@@ -449,7 +463,7 @@ class HttpClientTest {
 
     @Test
     void invokeOfAFailedJobErrorsWithTheRequestIdAndServerMessage() {
-        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, job("FAILED")));
+        script.then(Answer.json(202, job("QUEUED")), Answer.json(200, job("FAILED")));
 
         StepVerifier.create(client.invoke(image()))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(JobFailedException.class, e -> {
@@ -463,26 +477,26 @@ class HttpClientTest {
 
     @Test
     void aKeyRevokedDuringAWatchEndsItWithAnAuthenticationError() {
-        server.reply(Reply.json(200, job("IN_PROGRESS")))
-                .otherwise(r -> Reply.json(401, error("unauthorized", "Unable to authenticate you.")));
+        script.then(Answer.json(200, job("IN_PROGRESS")))
+                .otherwise(Answer.json(401, error("unauthorized", "Unable to authenticate you.")));
 
         StepVerifier.create(client.watch(ID))
                 .expectNextCount(1)
                 .expectError(AuthenticationException.class)
                 .verify();
-        assertThat(server.count("GET")).as("401 is not retried").isEqualTo(2);
+        assertThat(count("GET")).as("401 is not retried").isEqualTo(2);
     }
 
     // --- the key ----------------------------------------------------------------------------------
 
     @Test
     void theKeyNeverAppearsInMessagesEvenWhenTheServerEchoesIt() {
-        server.reply(Reply.json(401, error("unauthorized", "bad key " + KEY)));
+        script.then(Answer.json(401, error("unauthorized", "bad key " + KEY)));
         ApiException echoed = (ApiException) client.get(ID).materialize().block().getThrowable();
         assertThat(echoed.errorMessage().orElse(null)).doesNotContain(KEY).contains("[REDACTED]");
         assertThat(echoed.getMessage()).doesNotContain(KEY);
 
-        server.reply(Reply.of(400, "text/html", "<p>Authorization: Bearer " + KEY + "</p>"));
+        script.then(Answer.of(400, "text/html", "<p>Authorization: Bearer " + KEY + "</p>"));
         ApiException page = (ApiException) client.get(ID).materialize().block().getThrowable();
         assertThat(page.bodySnippet().orElse(null)).doesNotContain(KEY);
         assertThat(page.getMessage()).doesNotContain(KEY);
@@ -492,13 +506,13 @@ class HttpClientTest {
 
     @Test
     void theKeyIsReadFromTheEnvironmentWhenNotGiven() {
-        server.reply(Reply.json(200, status("QUEUED")));
+        script.then(Answer.json(200, status("QUEUED")));
         AsyncInvokeAsyncClient fromEnv = new AsyncInvokeClientBuilder().endpoint(server.baseUrl())
                 .environment(name -> name.equals("MODEL_ACCESS_KEY") ? "sk-do-from-env" : null).buildAsyncClient();
 
         fromEnv.status(ID).block();
 
-        assertThat(server.requests.get(0).headers).containsEntry("authorization", "Bearer sk-do-from-env");
+        assertThat(server.journal().requests().get(0).headers()).containsEntry("authorization", "Bearer sk-do-from-env");
     }
 
     @Test
@@ -511,11 +525,11 @@ class HttpClientTest {
 
     @Test
     void anyBearerTokenThatCouldBeRealIsAcceptedWhateverItsPrefix() {
-        server.otherwise(r -> Reply.json(200, status("QUEUED")));
+        script.otherwise(Answer.json(200, status("QUEUED")));
         for (String key : new String[] {"dop_v1_" + "0123456789abcdef".repeat(4), "sk-do-" + "x".repeat(40), "8chars!!"}) {
             builder().apiKey(key).buildAsyncClient().get(ID).onErrorResume(e -> reactor.core.publisher.Mono.empty())
                     .block();
-            assertThat(server.requests.get(server.requests.size() - 1).headers).containsEntry("authorization", "Bearer " + key);
+            assertThat(server.journal().last().headers()).containsEntry("authorization", "Bearer " + key);
         }
     }
 
@@ -529,7 +543,7 @@ class HttpClientTest {
         }
         assertThatThrownBy(() -> builder().apiKey("   ").buildAsyncClient()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> builder().apiKey("k").buildAsyncClient()).hasMessageContaining("too short");
-        assertThat(server.requests).isEmpty();
+        assertThat(server.journal().requests()).isEmpty();
     }
 
     @Test
@@ -574,21 +588,21 @@ class HttpClientTest {
 
     @Test
     void anEndpointPathPrefixIsKept() {
-        server.reply(Reply.json(200, status("QUEUED")));
+        script.then(Answer.json(200, status("QUEUED")));
 
         builder().endpoint(server.baseUrl() + "/proxy/").buildAsyncClient().status(ID).block();
 
-        assertThat(server.requests.get(0).uri).isEqualTo("/proxy/v1/async-invoke/" + ID + "/status");
+        assertThat(server.journal().requests().get(0).rawPath()).isEqualTo("/proxy/v1/async-invoke/" + ID + "/status");
     }
 
     @Test
     void aSharedHttpClientKeepsItsOwnSettings() {
-        server.reply(Reply.json(200, status("QUEUED")));
+        script.then(Answer.json(200, status("QUEUED")));
         HttpClient shared = HttpClient.create().headers(h -> h.set("X-Team", "imaging"));
 
         builder().httpClient(shared).buildAsyncClient().status(ID).block();
 
-        assertThat(server.requests.get(0).headers).containsEntry("x-team", "imaging")
+        assertThat(server.journal().requests().get(0).headers()).containsEntry("x-team", "imaging")
                 .containsEntry("authorization", "Bearer " + KEY);
     }
 
@@ -596,10 +610,10 @@ class HttpClientTest {
 
     @Test
     void theBlockingClientDelegates() {
-        server.reply(Reply.json(202, job("QUEUED")), Reply.json(200, status("IN_PROGRESS")),
-                Reply.json(200, job("IN_PROGRESS")),
-                Reply.json(200, job("IN_PROGRESS")), Reply.json(200, job("COMPLETED")),
-                Reply.json(202, job("QUEUED")), Reply.json(200, job("COMPLETED")));
+        script.then(Answer.json(202, job("QUEUED")), Answer.json(200, status("IN_PROGRESS")),
+                Answer.json(200, job("IN_PROGRESS")),
+                Answer.json(200, job("IN_PROGRESS")), Answer.json(200, job("COMPLETED")),
+                Answer.json(202, job("QUEUED")), Answer.json(200, job("COMPLETED")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThat(blocking.submit(image()).getStatus()).isEqualTo(JobState.QUEUED);
@@ -614,8 +628,8 @@ class HttpClientTest {
 
     @Test
     void theBlockingClientThrowsTheTypedErrors() {
-        server.reply(Reply.json(404, error("not_found", "no such job")),
-                Reply.json(202, job("QUEUED")), Reply.json(200, job("FAILED")));
+        script.then(Answer.json(404, error("not_found", "no such job")),
+                Answer.json(202, job("QUEUED")), Answer.json(200, job("FAILED")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThatThrownBy(() -> blocking.get(ID)).isInstanceOf(NotFoundException.class);
@@ -624,7 +638,7 @@ class HttpClientTest {
 
     @Test
     void theBlockingInvokeTimesOutWithTheRequestIdToResume() {
-        server.reply(Reply.json(202, job("QUEUED"))).otherwise(r -> Reply.json(200, job("IN_PROGRESS")));
+        script.then(Answer.json(202, job("QUEUED"))).otherwise(Answer.json(200, job("IN_PROGRESS")));
         AsyncInvokeClient blocking = builder().buildClient();
 
         assertThatThrownBy(() -> blocking.invoke(image(), Duration.ofMillis(300)))

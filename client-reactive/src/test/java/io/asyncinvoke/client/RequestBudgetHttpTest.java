@@ -4,7 +4,9 @@ import io.asyncinvoke.client.spi.Exchange;
 import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asyncinvoke.client.TestServer.Reply;
+import io.asyncinvoke.simulator.Answer;
+import io.asyncinvoke.simulator.Script;
+import io.asyncinvoke.simulator.Simulator;
 import io.asyncinvoke.model.JobState;
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +22,14 @@ import reactor.test.StepVerifier;
 class RequestBudgetHttpTest {
 
     private static final String KEY = "sk-do-budget-test";
-    private TestServer server;
+    private Script script;
+    private Simulator server;
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
-        server = new TestServer();
+        script = Script.of();
+        server = Simulator.builder().dispatcher(script).start();
     }
 
     @AfterEach
@@ -49,15 +53,15 @@ class RequestBudgetHttpTest {
     void everyRetryAttemptTakesItsOwnToken() {
         // 4 per 2 s: a burst of 1 token, then one a second
         AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.of(4, Duration.ofSeconds(2))).buildAsyncClient();
-        server.reply(Reply.json(503, HttpClientTest.error("service_unavailable", "busy")),
-                Reply.json(200, HttpClientTest.status("QUEUED")));
+        script.then(Answer.json(503, HttpClientTest.error("service_unavailable", "busy")),
+                Answer.json(200, HttpClientTest.status("QUEUED")));
 
         StepVerifier.create(client.status(HttpClientTest.ID))
                 .assertNext(s -> assertThat(s.getStatus()).isEqualTo(JobState.QUEUED))
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
 
-        assertThat(server.count("GET")).isEqualTo(2);
+        assertThat(HttpClientTest.count(server, "GET")).isEqualTo(2);
         assertThat(waits).hasSize(1);
         assertThat(waits.get(0)).isGreaterThan(Duration.ofMillis(500));
     }
@@ -67,11 +71,11 @@ class RequestBudgetHttpTest {
     void noRequestRemainingWaitsForTheResetOnTheWallClock(String family) {
         AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.defaults()).buildAsyncClient();
         long resetEpochSeconds = System.currentTimeMillis() / 1000 + 1;
-        server.reply(Reply.json(202, HttpClientTest.job("QUEUED"))
-                        .withHeader(String.format(family, "limit"), "250")
-                        .withHeader(String.format(family, "remaining"), "0")
-                        .withHeader(String.format(family, "reset"), String.valueOf(resetEpochSeconds)),
-                Reply.json(200, HttpClientTest.job("COMPLETED")));
+        script.then(Answer.json(202, HttpClientTest.job("QUEUED"))
+                        .header(String.format(family, "limit"), "250")
+                        .header(String.format(family, "remaining"), "0")
+                        .header(String.format(family, "reset"), String.valueOf(resetEpochSeconds)),
+                Answer.json(200, HttpClientTest.job("COMPLETED")));
         long start = System.nanoTime();
 
         StepVerifier.create(client.invoke(InvokeRequests.image("fal-ai/flux/schnell").prompt("x").build()))
@@ -89,9 +93,9 @@ class RequestBudgetHttpTest {
     @Test
     void aTooManyRequestsAnswerHoldsEveryRequestOfTheClient() {
         AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.defaults()).buildAsyncClient();
-        server.reply(Reply.json(429, HttpClientTest.error("too_many_requests", "slow down")).withHeader("Retry-After", "1"),
-                Reply.json(200, HttpClientTest.status("QUEUED")),
-                Reply.json(200, HttpClientTest.status("QUEUED")));
+        script.then(Answer.json(429, HttpClientTest.error("too_many_requests", "slow down")).header("Retry-After", "1"),
+                Answer.json(200, HttpClientTest.status("QUEUED")),
+                Answer.json(200, HttpClientTest.status("QUEUED")));
         long start = System.nanoTime();
 
         StepVerifier.create(client.status(HttpClientTest.ID).then(client.status(HttpClientTest.ID)))
@@ -100,15 +104,15 @@ class RequestBudgetHttpTest {
                 .verify(Duration.ofSeconds(10));
 
         assertThat(System.nanoTime() - start).isGreaterThan(Duration.ofMillis(950).toNanos());
-        assertThat(server.count("GET")).isEqualTo(3);
+        assertThat(HttpClientTest.count(server, "GET")).isEqualTo(3);
     }
 
     @Test
     void aTooManyRequestsAnswerWhoseQuotaResetSaysZeroStillHoldsASecond() {
         AsyncInvokeAsyncClient client = builder(RequestBudgetOptions.defaults()).buildAsyncClient();
-        server.reply(Reply.json(429, HttpClientTest.error("too_many_requests", "slow down"))
-                        .withHeader("x-ratelimit-remaining-requests", "0").withHeader("x-ratelimit-reset-requests", "0"),
-                Reply.json(200, HttpClientTest.status("QUEUED")));
+        script.then(Answer.json(429, HttpClientTest.error("too_many_requests", "slow down"))
+                        .header("x-ratelimit-remaining-requests", "0").header("x-ratelimit-reset-requests", "0"),
+                Answer.json(200, HttpClientTest.status("QUEUED")));
         long start = System.nanoTime();
 
         StepVerifier.create(client.status(HttpClientTest.ID))

@@ -1,10 +1,9 @@
 package io.asyncinvoke.examples;
 
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "  4  any other API, network or timeout error (stderr names the request_id)",
                 "",
                 "The job is printed on stdout as JSON; progress goes to stderr.",
-                "The key is read from --api-key or the MODEL_ACCESS_KEY environment variable.",
+                "The key is read from --api-key or the " + AsyncInvokeDefaults.API_KEY_ENV + " environment variable.",
                 "",
                 "Offline across processes: 'async-invoke simulator' serves a simulator",
                 "on http://127.0.0.1:8089 until Ctrl-C; give the other commands the",
@@ -43,7 +42,12 @@ public final class AsyncInvokeCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private AsyncInvokeCli() {
+    private final Context context;
+    private final JsonOut stdout;
+
+    private AsyncInvokeCli(Context context, JsonOut stdout) {
+        this.context = context;
+        this.stdout = stdout;
     }
 
     /** Runs the command line and exits with its code. */
@@ -53,27 +57,43 @@ public final class AsyncInvokeCli implements Callable<Integer> {
         System.exit(execute(context, args));
     }
 
-    /** Runs the command line with {@code context} and returns the exit code. */
+    /**
+     * Runs the command line with {@code context} and returns the exit code. Commands throw;
+     * {@link ExitCodes} decides the code and {@link ErrorReport} writes what went wrong on stderr.
+     */
     static int execute(Context context, String... args) {
-        CommandLine commandLine = new CommandLine(new AsyncInvokeCli())
-                .addSubcommand(new RunCommand(context))
-                .addSubcommand(new SubmitCommand(context))
-                .addSubcommand(new GetCommand(context))
-                .addSubcommand(new WatchCommand(context))
-                .addSubcommand(new SimulatorCommand(context));
-        PrintWriter err = new PrintWriter(context.err(), true);
+        Redaction redaction = Redaction.of(context.env(), args);
+        JsonOut stdout = JsonOut.pretty(context.out(), redaction);
+        ExitCodes exitCodes = new ExitCodes();
+        ErrorReport report = new ErrorReport(context.err(), redaction);
+        CommandLine commandLine = new CommandLine(new AsyncInvokeCli(context, stdout))
+                .addSubcommand(new RunCommand())
+                .addSubcommand(new SubmitCommand())
+                .addSubcommand(new GetCommand())
+                .addSubcommand(new WatchCommand())
+                .addSubcommand(new SimulatorCommand());
         commandLine.setOut(new PrintWriter(context.out(), true));
-        commandLine.setErr(err);
+        commandLine.setErr(new PrintWriter(context.err(), true));
+        commandLine.setExitCodeExceptionMapper(exitCodes);
         commandLine.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("error: " + redact(ex.getMessage(), context, arguments));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return JobCommand.USAGE;
+            report.usage(ex.getMessage(), ex.getCommandLine().getCommandSpec().qualifiedName());
+            return exitCodes.getExitCode(ex);
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            err.println("error: " + redact(ex.toString(), context, args));
-            return JobCommand.OTHER_ERROR;
+            report.report(ex, cmd.getCommandSpec().qualifiedName());
+            return exitCodes.getExitCode(ex);
         });
         return commandLine.execute(args);
+    }
+
+    /** What the commands read and write besides their arguments. */
+    Context context() {
+        return context;
+    }
+
+    /** Where the commands print their JSON. */
+    JsonOut stdout() {
+        return stdout;
     }
 
     @Override
@@ -107,28 +127,5 @@ public final class AsyncInvokeCli implements Callable<Integer> {
             return new String[] {"async-invoke " + (version == null ? "dev" : version) + " (Java "
                     + System.getProperty("java.version") + ")"};
         }
-    }
-
-    /**
-     * {@code text} without the key, which picocli may echo in a parse error (an argument it could
-     * not match, say): the environment's and any given with --api-key.
-     */
-    static String redact(String text, Context context, String[] args) {
-        List<String> keys = new ArrayList<>();
-        keys.add(context.env().apply(Context.API_KEY_ENV));
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--api-key") && i + 1 < args.length) {
-                keys.add(args[i + 1]);
-            } else if (args[i].startsWith("--api-key=")) {
-                keys.add(args[i].substring("--api-key=".length()));
-            }
-        }
-        String redacted = text;
-        for (String key : keys) {
-            if (redacted != null && key != null && !key.isBlank()) {
-                redacted = redacted.replace(key, "[REDACTED]");
-            }
-        }
-        return redacted;
     }
 }

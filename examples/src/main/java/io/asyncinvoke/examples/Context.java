@@ -13,9 +13,6 @@ import java.util.function.Supplier;
 record Context(PrintStream out, PrintStream err, Function<String, String> env, boolean live,
                Supplier<Simulator> simulator) {
 
-    /** The environment variable holding the API key. */
-    static final String API_KEY_ENV = "MODEL_ACCESS_KEY";
-
     /**
      * The embedded simulator of the demo: jobs take about as long as a fast image model, so the
      * status changes are there to see.

@@ -1,32 +1,33 @@
 package io.asyncinvoke.examples;
 
-import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.model.Job;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 /** {@code get REQUEST_ID}: print a job as it is now. */
 @Command(name = "get", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Print a job as it is now (exit code 0 whatever its status).")
-final class GetCommand extends JobCommand {
+final class GetCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientFactory service;
 
     @Parameters(paramLabel = "REQUEST_ID", description = "The job's request_id.")
     String id;
 
-    GetCommand(Context context) {
-        super(context);
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
-    void validate() {
+    public Integer call() {
         // the client checks the id itself, before sending anything
-        requestId = id;
-    }
-
-    @Override
-    int execute(AsyncInvokeAsyncClient client, Progress progress) {
-        Job job = client.get(requestId).timeout(connection.timeout).block();
-        printJob(job);
-        return OK;
+        try (Connection connection = service.connect(cli.context(), false, () -> { })) {
+            Job job = connection.await(connection.client().get(id), id);
+            cli.stdout().write(job);
+            return ExitCodes.OK;
+        }
     }
 }

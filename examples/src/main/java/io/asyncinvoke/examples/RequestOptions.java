@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.AsyncInvokeJson;
 import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.ModelRequestBuilder;
@@ -23,8 +24,6 @@ import picocli.CommandLine.Option;
 /** What to submit: the model, its input and tags (for {@code run} and {@code submit}). */
 final class RequestOptions {
 
-    static final String DEFAULT_MODEL = "fal-ai/flux/schnell";
-
     private static final String INPUT_EXAMPLE = "{\"num_images\": 2}";
     private static final ObjectMapper MAPPER = AsyncInvokeJson.newObjectMapper();
     /** One JSON value and nothing after it; a key given twice is a mistake, not the last one wins. */
@@ -35,7 +34,7 @@ final class RequestOptions {
     private static final Pattern INTERNALS = Pattern.compile(
             "\\s*\\((?:start marker at )?\\[Source:[^\\]]*\\]\\)|\\s*at \\[Source:.*$");
 
-    @Option(names = "--model", paramLabel = "ID", defaultValue = DEFAULT_MODEL,
+    @Option(names = "--model", paramLabel = "ID", defaultValue = AsyncInvokeDefaults.IMAGE_MODEL,
             description = "Model id (default: ${DEFAULT-VALUE}).")
     String model;
 

@@ -1,53 +1,46 @@
 package io.asyncinvoke.examples;
 
-import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.JobUpdate;
 import io.asyncinvoke.model.AsyncInvokeRequest;
-import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code run}: submit, stream the status changes, print the final job, download with --out. */
 @Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Submit a job, show its status changes until it ends, print the final job as JSON, "
                 + "and save its files with --out.",
                 "With neither --base-url nor a key, runs against the embedded simulator."})
-final class RunCommand extends JobCommand {
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientFactory service;
 
     @Mixin
     RequestOptions request;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Save the job's files in this directory.")
-    Path out;
+    @Mixin
+    OutOption out;
 
-    private AsyncInvokeRequest built;
-
-    RunCommand(Context context) {
-        super(context);
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     @Override
-    boolean simulatorWithoutKey() {
-        return true;
-    }
-
-    @Override
-    void validate() {
-        built = request.toRequest();
-        if (out != null) {
-            requireWritableDirectory(out);
+    public Integer call() {
+        AtomicReference<AsyncInvokeRequest> built = new AtomicReference<>();
+        try (Connection connection = service.connect(cli.context(), true, () -> {
+            built.set(request.toRequest());
+            out.check();
+        }); Progress progress = connection.progress()) {
+            AtomicReference<String> requestId = new AtomicReference<>();
+            JobUpdate last = connection.last(connection.client().submitAndWatch(built.get(), connection.watchOptions())
+                    .doOnNext(update -> {
+                        requestId.set(update.requestId());
+                        progress.status(update.status());
+                    }), requestId::get);
+            return WatchEnd.finish(connection, progress, cli.stdout(), last, out.dir, requestId.get());
         }
-    }
-
-    @Override
-    int execute(AsyncInvokeAsyncClient client, Progress progress) {
-        JobUpdate last = client.submitAndWatch(built, watchOptions(client))
-                .doOnNext(update -> {
-                    requestId = update.requestId();
-                    progress.status(update.status());
-                })
-                .blockLast();
-        return finish(client, progress, last, out);
     }
 }

@@ -1,7 +1,6 @@
 package io.asyncinvoke.examples;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncinvoke.client.AsyncInvokeDefaults;
 import io.asyncinvoke.client.DurationFormat;
 import io.asyncinvoke.simulator.RateLimitHeaders;
 import io.asyncinvoke.simulator.Simulator;
@@ -15,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -30,14 +30,12 @@ import picocli.CommandLine.TypeConversionException;
         description = {"Run a simulator of the service on 127.0.0.1 until stopped (Ctrl-C or SIGTERM), "
                 + "for the other commands (--base-url ... --api-key ...) or an application in development.",
                 "Prints {\"base_url\", \"api_key\", \"media_base_url\"} as one JSON line on stdout; the key is the "
-                        + "simulator's own, never your MODEL_ACCESS_KEY.",
+                        + "simulator's own, never your " + AsyncInvokeDefaults.API_KEY_ENV + ".",
                 "Exits 2 on a bad option, 4 when it cannot listen (port in use), 130 or 143 when stopped by "
                         + "Ctrl-C or SIGTERM."})
 final class SimulatorCommand implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 8089;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -76,11 +74,8 @@ final class SimulatorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     RateLimitHeaders rateLimitHeaders;
 
-    private final Context context;
-
-    SimulatorCommand(Context context) {
-        this.context = context;
-    }
+    @ParentCommand
+    AsyncInvokeCli cli;
 
     /** A sliding-window limit: {@code limit} requests in any {@code window}. */
     record RateLimit(int limit, Duration window) {
@@ -88,13 +83,16 @@ final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Context context = cli.context();
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
         }
-        if (apiKey.length() < 8 || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (apiKey.length() < AsyncInvokeDefaults.MIN_API_KEY_LENGTH
+                || apiKey.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             // the client refuses such a key, so the simulator must not accept one
             throw new ParameterException(spec.commandLine(),
-                    "--api-key must be at least 8 characters without spaces or control characters");
+                    "--api-key must be at least " + AsyncInvokeDefaults.MIN_API_KEY_LENGTH
+                            + " characters without spaces or control characters");
         }
         Simulator.Builder builder = Simulator.builder()
                 .port(port)
@@ -112,9 +110,8 @@ final class SimulatorCommand implements Callable<Integer> {
         try {
             simulator = builder.start();
         } catch (RuntimeException e) {
-            context.err().println("error: cannot listen on 127.0.0.1:" + port + ": " + reason(e)
+            throw CommandFailure.of("cannot listen on 127.0.0.1:" + port + ": " + reason(e)
                     + (port == 0 ? "" : " (choose another --port, or --port 0 for any free one)"));
-            return JobCommand.OTHER_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -128,12 +125,8 @@ final class SimulatorCommand implements Callable<Integer> {
         where.put("base_url", simulator.baseUrl());
         where.put("api_key", simulator.apiKey());
         where.put("media_base_url", simulator.mediaBaseUrl());
-        try {
-            context.out().println(JSON.writeValueAsString(where));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the addresses as JSON", e);
-        }
-        context.out().flush();
+        // the simulator's own key is no secret of the user's: printed as it is
+        JsonOut.lines(context.out(), Redaction.NONE).write(where);
         context.err().println("async-invoke simulator on " + simulator.baseUrl() + " (media files on "
                 + simulator.mediaBaseUrl() + "), jobs QUEUED " + DurationFormat.format(queued) + " then IN_PROGRESS "
                 + DurationFormat.format(running)
@@ -146,7 +139,7 @@ final class SimulatorCommand implements Callable<Integer> {
         context.err().println("Ctrl-C stops it.");
         context.err().flush();
         stopped.await();
-        return JobCommand.OK;
+        return ExitCodes.OK;
     }
 
     private static String reason(Throwable e) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncinvoke.simulator.Answer;
+import io.asyncinvoke.simulator.Simulator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -282,21 +284,15 @@ class CliJarIT {
      * An API whose job {@code job-1} completed with one image, served from the same host by a body
      * that never ends: a download that only a deadline or a signal stops.
      */
-    private static reactor.netty.DisposableServer endlessMediaService() {
+    private static Simulator endlessMediaService() {
         byte[] chunk = new byte[16 * 1024];
-        return reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
-                .route(routes -> routes
-                        .get("/v1/async-invoke/job-1", (req, res) -> {
-                            String host = req.requestHeaders().get("host");
-                            return res.header("content-type", "application/json").sendString(reactor.core.publisher.Mono.just(
-                                    "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\",\"model_id\":\"m\","
-                                            + "\"output\":{\"images\":[{\"url\":\"http://" + host + "/media/slow.png\","
-                                            + "\"content_type\":\"image/png\"}]}}"));
-                        })
-                        .get("/media/slow.png", (req, res) -> res.header("content-type", "image/png")
-                                .send(reactor.core.publisher.Flux.interval(Duration.ofMillis(5))
-                                        .map(n -> io.netty.buffer.Unpooled.wrappedBuffer(chunk)))))
-                .bindNow();
+        return Simulator.builder().dispatcher(request -> switch (request.rawPath()) {
+            case "/v1/async-invoke/job-1" -> Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\","
+                    + "\"model_id\":\"m\",\"output\":{\"images\":[{\"url\":\"http://" + request.header("host")
+                    + "/media/slow.png\",\"content_type\":\"image/png\"}]}}");
+            case "/media/slow.png" -> Answer.endless(200, "image/png", chunk, Duration.ofMillis(5));
+            default -> Answer.status(404);
+        }).start();
     }
 
     private List<Path> partFiles(Path dir) throws IOException {
@@ -310,8 +306,7 @@ class CliJarIT {
 
     @Test
     void theTimeoutCoversTheDownloadsAndLeavesNoPartFile() throws Exception {
-        reactor.netty.DisposableServer api = endlessMediaService();
-        try {
+        try (Simulator api = endlessMediaService()) {
             long start = System.nanoTime();
             Run run = java("watch", "job-1", "--out", "files/", "--timeout", "3s",
                     "--base-url", "http://127.0.0.1:" + api.port(), "--api-key", "sk-do-endless-test");
@@ -323,14 +318,12 @@ class CliJarIT {
                     .contains("save its files again with: async-invoke watch job-1 --out DIR");
             assertThat(new ObjectMapper().readTree(run.out).get("status").asText()).isEqualTo("COMPLETED");
             assertThat(partFiles(tmp.resolve("files"))).isEmpty();
-        } finally {
-            api.disposeNow();
         }
     }
 
     @Test
     void stoppingTheCommandMidDownloadLeavesNoPartFile() throws Exception {
-        reactor.netty.DisposableServer api = endlessMediaService();
+        Simulator api = endlessMediaService();
         Path files = tmp.resolve("stopped");
         Process process = new ProcessBuilder(command("watch", "job-1", "--out", files.toString(),
                 "--base-url", "http://127.0.0.1:" + api.port(), "--api-key", "sk-do-endless-test"))
@@ -349,7 +342,7 @@ class CliJarIT {
             assertThat(partFiles(files)).as("the part file went with the process").isEmpty();
         } finally {
             process.destroyForcibly();
-            api.disposeNow();
+            api.close();
         }
     }
 

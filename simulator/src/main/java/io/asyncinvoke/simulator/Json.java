@@ -77,14 +77,14 @@ final class Json {
     }
 
     /** The error envelope {@code {"id","message","request_id"}}; 401 carries no request_id, like the real service. */
-    static Response error(int status, String message, String requestId) {
+    static Answer error(int status, String message, String requestId) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("id", errorId(status));
         node.put("message", message != null ? message : errorMessage(status));
         if (requestId != null && status != 401) {
             node.put("request_id", requestId);
         }
-        return Response.of(status, CONTENT_TYPE, write(node));
+        return Answer.of(status, CONTENT_TYPE, write(node));
     }
 
     static ObjectNode job(SimJob job, SimJob.View view, String mediaBaseUrl, boolean extraFields) {

@@ -113,7 +113,7 @@ final class Outputs {
     }
 
     /** The media file {@code file} of a completed job, or null when it has no such file. */
-    static Response media(SimJob job, String file, MediaFiles files) {
+    static Answer media(SimJob job, String file, MediaFiles files) {
         switch (job.family) {
             case IMAGE: {
                 if (!file.endsWith(".png")) {
@@ -123,13 +123,13 @@ final class Outputs {
                 if (!index.matches("[0-9]{1,2}") || Integer.parseInt(index) >= job.imageCount) {
                     return null;
                 }
-                return Response.of(200, "image/png", files.png(job.width, job.height));
+                return Answer.of(200, "image/png", files.png(job.width, job.height));
             }
             case AUDIO:
-                return "output.wav".equals(file) ? Response.of(200, "audio/wav", files.wav(job.audioSeconds)) : null;
+                return "output.wav".equals(file) ? Answer.of(200, "audio/wav", files.wav(job.audioSeconds)) : null;
             case SPEECH:
             default:
-                return "output.mp3".equals(file) ? Response.of(200, "audio/mpeg", files.mp3(job.speechFrames)) : null;
+                return "output.mp3".equals(file) ? Answer.of(200, "audio/mpeg", files.mp3(job.speechFrames)) : null;
         }
     }
 }

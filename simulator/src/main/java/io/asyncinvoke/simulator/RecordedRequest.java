@@ -22,23 +22,29 @@ public final class RecordedRequest {
     private final Map<String, String> headers;
     private final String body;
     private final Instant receivedAt;
+    private final Route route;
     private volatile int status;
     private volatile Fault fault;
     private volatile Instant respondedAt;
 
-    RecordedRequest(long sequence, String method, String rawPath, Endpoint endpoint, String requestId,
-            boolean authorizationPresent, boolean authorizationValid, Map<String, String> headers, String body,
-            Instant receivedAt) {
+    RecordedRequest(long sequence, String method, String rawPath, Route route, boolean authorizationPresent,
+            boolean authorizationValid, Map<String, String> headers, String body, Instant receivedAt) {
         this.sequence = sequence;
         this.method = method;
         this.rawPath = rawPath;
-        this.endpoint = endpoint;
-        this.requestId = requestId;
+        this.route = route;
+        this.endpoint = route.endpoint;
+        this.requestId = route.requestId;
         this.authorizationPresent = authorizationPresent;
         this.authorizationValid = authorizationValid;
         this.headers = Collections.unmodifiableMap(headers);
         this.body = body;
         this.receivedAt = receivedAt;
+    }
+
+    /** Where the target leads, as the simulator's own dispatcher reads it. */
+    Route route() {
+        return route;
     }
 
     void respond(int status, Fault fault) {

@@ -20,8 +20,11 @@ final class Route {
     final String allow;
     /** The id segment was not valid percent-encoded UTF-8. */
     final boolean badEncoding;
+    /** Whether it arrived on the media listener (else on the API's). */
+    final boolean media;
 
-    private Route(Endpoint endpoint, String requestId, String file, String allow, boolean badEncoding) {
+    private Route(boolean media, Endpoint endpoint, String requestId, String file, String allow, boolean badEncoding) {
+        this.media = media;
         this.endpoint = endpoint;
         this.requestId = requestId;
         this.file = file;
@@ -29,8 +32,8 @@ final class Route {
         this.badEncoding = badEncoding;
     }
 
-    private static Route other(String requestId, String allow) {
-        return new Route(Endpoint.OTHER, requestId, null, allow, false);
+    private static Route other(boolean media, String requestId, String allow) {
+        return new Route(media, Endpoint.OTHER, requestId, null, allow, false);
     }
 
     /** The path part of a request target: no query, no fragment, no scheme or authority. */
@@ -59,22 +62,22 @@ final class Route {
         // ["", "v1", "async-invoke", id?, "status"?]
         if (segments.length < 3 || !segments[0].isEmpty() || !"v1".equals(segments[1])
                 || !"async-invoke".equals(segments[2])) {
-            return other(null, null);
+            return other(false, null, null);
         }
         if (segments.length == 3) {
-            return "POST".equals(method) ? new Route(Endpoint.SUBMIT, null, null, null, false) : other(null, "POST");
+            return "POST".equals(method) ? new Route(false, Endpoint.SUBMIT, null, null, null, false) : other(false, null, "POST");
         }
         if (segments.length > 5 || segments[3].isEmpty()
                 || (segments.length == 5 && !"status".equals(segments[4]))) {
-            return other(null, null);
+            return other(false, null, null);
         }
         String id = decode(segments[3]);
         boolean bad = id == null;
         Endpoint endpoint = segments.length == 5 ? Endpoint.STATUS : Endpoint.GET;
         if (!"GET".equals(method)) {
-            return other(id, "GET");
+            return other(false, id, "GET");
         }
-        return new Route(endpoint, id, null, null, bad);
+        return new Route(false, endpoint, id, null, null, bad);
     }
 
     static Route media(String method, String rawTarget) {
@@ -82,14 +85,14 @@ final class Route {
         // ["", "media", id, file]
         if (segments.length != 4 || !segments[0].isEmpty() || !"media".equals(segments[1])
                 || segments[2].isEmpty() || segments[3].isEmpty()) {
-            return other(null, null);
+            return other(true, null, null);
         }
         String id = decode(segments[2]);
         String file = decode(segments[3]);
         if (!"GET".equals(method)) {
-            return other(id, "GET");
+            return other(true, id, "GET");
         }
-        return new Route(Endpoint.MEDIA, id, file, null, id == null || file == null);
+        return new Route(true, Endpoint.MEDIA, id, file, null, id == null || file == null);
     }
 
     /**

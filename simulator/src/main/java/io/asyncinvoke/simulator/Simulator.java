@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,11 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,6 +50,11 @@ import reactor.netty.resources.LoopResources;
  * since their submit (default 100 ms queued, 200 ms running); their state is computed when read,
  * so there is no timer per job. Every method is thread-safe. The request handling never blocks,
  * so the simulator can run under BlockHound.
+ *
+ * <p>What it answers is its {@link Dispatcher}'s: by default the simulated service (a
+ * {@code JobBook} of jobs behind the three calls, the faults, the rate limit); a test that needs
+ * answers the service never gives installs its own with {@link Builder#dispatcher(Dispatcher)},
+ * e.g. a {@link Script}, and keeps the listeners and the journal.
  */
 public final class Simulator implements AutoCloseable {
 
@@ -64,28 +64,10 @@ public final class Simulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
     private static final String LOOPBACK = "127.0.0.1";
 
-    final Journal journal;
-    final RateLimiter rateLimiter;
-    final FaultSet faults;
-    final ConcurrentHashMap<String, SimJob> jobs = new ConcurrentHashMap<>();
-    final MediaFiles mediaFiles = new MediaFiles();
-    final boolean extraFields;
-    final int submitStatus;
-    final boolean statusEndpoint;
-    final RateLimitHeaders rateLimitHeaders;
-
+    private final Journal journal;
+    private final FaultSet faults;
+    private final JobBook book;
     private volatile String apiKey;
-    private final Random idRandom;
-    private final Random outputRandom;
-    private final Random envelopeRandom = new Random();
-    private final Supplier<Duration> queued;
-    private final Supplier<Duration> running;
-    private final Map<String, Supplier<Duration>> queuedByModel;
-    private final Map<String, Supplier<Duration>> runningByModel;
-    private final Map<String, Family> families;
-    private final ConcurrentLinkedQueue<String> failNext = new ConcurrentLinkedQueue<>();
-    private final CopyOnWriteArrayList<Map.Entry<Predicate<AsyncInvokeRequest>, String>> failWhere =
-            new CopyOnWriteArrayList<>();
 
     private final AtomicInteger openConnections = new AtomicInteger();
     private final LongAdder acceptedConnections = new LongAdder();
@@ -99,25 +81,23 @@ public final class Simulator implements AutoCloseable {
 
     private Simulator(Builder b) {
         this.apiKey = b.apiKey;
-        this.submitStatus = b.submitStatus;
-        this.extraFields = b.extraFields;
-        this.statusEndpoint = b.statusEndpoint;
-        this.rateLimitHeaders = b.rateLimitHeaders;
         Random seeds = b.seed != null ? new Random(b.seed) : new Random();
-        this.idRandom = new Random(seeds.nextLong());
-        this.outputRandom = new Random(seeds.nextLong());
+        Random idRandom = new Random(seeds.nextLong());
+        Random outputRandom = new Random(seeds.nextLong());
         this.faults = new FaultSet(new Random(seeds.nextLong()));
+        this.book = new JobBook(idRandom, outputRandom, b.queued, b.running, b.queuedByModel, b.runningByModel,
+                b.families);
         this.journal = new Journal(b.journal, b.journalCapacity);
-        this.rateLimiter = b.rateLimit > 0
+        RateLimiter rateLimiter = b.rateLimit > 0
                 ? new RateLimiter(b.rateLimit, b.rateWindow, true)
                 : new RateLimiter(RateLimiter.DEFAULT_LIMIT, RateLimiter.DEFAULT_WINDOW, false);
-        this.queued = b.queued;
-        this.running = b.running;
-        this.queuedByModel = Map.copyOf(b.queuedByModel);
-        this.runningByModel = Map.copyOf(b.runningByModel);
-        this.families = Map.copyOf(b.families);
+        // error envelopes' ids are not seeded
+        Ids ids = new Ids(new Random());
+        Dispatcher dispatcher = b.dispatcher != null ? b.dispatcher
+                : new ServiceDispatcher(book, faults, rateLimiter, b.rateLimitHeaders, ids, this::mediaBaseUrl,
+                        b.submitStatus, b.extraFields, b.statusEndpoint);
 
-        Handler handler = new Handler(this);
+        Handler handler = new Handler(journal, dispatcher, this::authorizes, ids);
         this.loops = LoopResources.create("async-invoke-sim", 1, 2, true, false);
         DisposableServer api = null;
         try {
@@ -270,24 +250,19 @@ public final class Simulator implements AutoCloseable {
      * The predicate runs on an event-loop thread when the submit arrives: it must be quick and must not block.
      */
     public Simulator failJobsWhere(Predicate<AsyncInvokeRequest> predicate, String errorMessage) {
-        failWhere.add(Map.entry(Objects.requireNonNull(predicate, "predicate"),
-                Objects.requireNonNull(errorMessage, "errorMessage")));
+        book.failWhere(predicate, errorMessage);
         return this;
     }
 
     /** The next {@code n} jobs submitted end FAILED with {@code errorMessage}; checked before {@link #failJobsWhere}. */
     public Simulator failNextJobs(int n, String errorMessage) {
-        Objects.requireNonNull(errorMessage, "errorMessage");
-        for (int i = 0; i < n; i++) {
-            failNext.add(errorMessage);
-        }
+        book.failNext(n, errorMessage);
         return this;
     }
 
     /** Forget {@link #failJobsWhere} and {@link #failNextJobs}; jobs already submitted keep their fate. */
     public void clearFailures() {
-        failNext.clear();
-        failWhere.clear();
+        book.clearFailures();
     }
 
     /**
@@ -297,23 +272,17 @@ public final class Simulator implements AutoCloseable {
      * with neither output nor error. Returns false when no such job exists.
      */
     public boolean overrideStatus(String requestId, String rawStatus) {
-        Objects.requireNonNull(rawStatus, "rawStatus");
-        SimJob job = jobs.get(requestId);
-        if (job == null) {
-            return false;
-        }
-        job.override(rawStatus, System.nanoTime());
-        return true;
+        return book.override(requestId, rawStatus, System.nanoTime());
     }
 
     /** Forget a job: its polls and media answer 404 from now on. Returns false when it did not exist. */
     public boolean expire(String requestId) {
-        return jobs.remove(requestId) != null;
+        return book.expire(requestId);
     }
 
     /** How many jobs exist (submitted and not expired). */
     public int jobCount() {
-        return jobs.size();
+        return book.size();
     }
 
     /**
@@ -321,51 +290,16 @@ public final class Simulator implements AutoCloseable {
      * status reads as {@code JobState.UNKNOWN_DEFAULT_OPEN_API}); empty when unknown or expired.
      */
     public Optional<Job> job(String requestId) {
-        SimJob job = jobs.get(requestId);
-        if (job == null) {
+        JobBook.Read read = book.read(requestId, System.nanoTime());
+        if (read == null) {
             return Optional.empty();
         }
-        JsonNode node = Json.job(job, job.view(System.nanoTime()), mediaBaseUrl, false);
+        JsonNode node = Json.job(read.job(), read.view(), mediaBaseUrl, false);
         try {
             return Optional.of(Json.MAPPER.treeToValue(node, Job.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    SimJob createJob(AsyncInvokeRequest request, JsonNode input) {
-        String failure = failNext.poll();
-        if (failure == null) {
-            for (Map.Entry<Predicate<AsyncInvokeRequest>, String> rule : failWhere) {
-                if (rule.getKey().test(request)) {
-                    failure = rule.getValue();
-                    break;
-                }
-            }
-        }
-        String model = request.getModelId();
-        Family family = families.getOrDefault(model, Family.guess(model));
-        long queuedNanos = queuedByModel.getOrDefault(model, queued).get().toNanos();
-        long runningNanos = runningByModel.getOrDefault(model, running).get().toNanos();
-        long seed = outputRandom.nextLong();
-        while (true) {
-            SimJob job = new SimJob(uuid(idRandom), model, family, input, Instant.now(), System.nanoTime(),
-                    queuedNanos, runningNanos, failure, seed);
-            if (jobs.putIfAbsent(job.requestId, job) == null) {
-                return job;
-            }
-        }
-    }
-
-    /** A fresh random UUID for error envelopes (not from SecureRandom, which may block). */
-    String newId() {
-        return uuid(envelopeRandom);
-    }
-
-    private static String uuid(Random random) {
-        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -398,41 +332,7 @@ public final class Simulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Simulator[" + baseUrl + ", media " + mediaBaseUrl + ", " + jobs.size() + " jobs]";
-    }
-
-    /**
-     * Runs a simulator until the process is stopped: {@code --port N} (default 8080),
-     * {@code --media-port N} (default any), {@code --api-key K}, {@code --queued-ms N},
-     * {@code --running-ms N}, {@code --submit-status 200|202}, {@code --rate-limit N} (per minute).
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().port(8080);
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String value = args[i + 1];
-            switch (args[i]) {
-                case "--port": b.port(Integer.parseInt(value)); break;
-                case "--media-port": b.mediaPort(Integer.parseInt(value)); break;
-                case "--api-key": b.apiKey(value); break;
-                case "--queued-ms": b.queuedFor(Duration.ofMillis(Long.parseLong(value))); break;
-                case "--running-ms": b.runningFor(Duration.ofMillis(Long.parseLong(value))); break;
-                case "--submit-status": b.submitStatus(Integer.parseInt(value)); break;
-                case "--rate-limit": b.rateLimit(Integer.parseInt(value), Duration.ofMinutes(1)); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("option without a value: " + args[args.length - 1]);
-        }
-        Simulator sim = b.journal(false).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }));
-        System.out.println("async-invoke simulator: " + sim.baseUrl() + " (key " + sim.apiKey() + "), media "
-                + sim.mediaBaseUrl());
-        stopped.await();
+        return "Simulator[" + baseUrl + ", media " + mediaBaseUrl + ", " + book.size() + " jobs]";
     }
 
     /** Configures and {@linkplain #start() starts} a {@link Simulator}. Not thread-safe; use from one thread. */
@@ -454,6 +354,7 @@ public final class Simulator implements AutoCloseable {
         private final Map<String, Supplier<Duration>> queuedByModel = new HashMap<>();
         private final Map<String, Supplier<Duration>> runningByModel = new HashMap<>();
         private final Map<String, Family> families = new HashMap<>();
+        private Dispatcher dispatcher;
 
         private Builder() {
         }
@@ -593,6 +494,18 @@ public final class Simulator implements AutoCloseable {
         /** The output family of one model, overriding the guess from its id ({@link Family#guess}). */
         public Builder family(String modelId, Family family) {
             families.put(Objects.requireNonNull(modelId, "modelId"), Objects.requireNonNull(family, "family"));
+            return this;
+        }
+
+        /**
+         * Answer every request of both listeners with {@code dispatcher} instead of the simulated
+         * service (default: the service, with its jobs, faults, scripted failures and rate limit,
+         * none of which then apply): for answers the service never gives, byte for byte. The
+         * listeners, the journal, {@link #openConnections()} and {@link #close()} work as ever.
+         * See {@link Dispatcher} and {@link Script}.
+         */
+        public Builder dispatcher(Dispatcher dispatcher) {
+            this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
             return this;
         }
 

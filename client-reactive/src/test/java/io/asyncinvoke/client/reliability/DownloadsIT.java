@@ -12,8 +12,8 @@ import io.asyncinvoke.client.InvokeRequests;
 import io.asyncinvoke.client.JobOutput;
 import io.asyncinvoke.client.MediaFile;
 import io.asyncinvoke.client.TransportException;
-import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
 import io.asyncinvoke.model.Job;
+import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Endpoint;
 import io.asyncinvoke.simulator.Fault;
 import io.asyncinvoke.simulator.RecordedRequest;
@@ -159,8 +159,8 @@ class DownloadsIT {
     @Test
     void aRedirectedDownloadCarriesNoKeyToEitherHost() throws IOException {
         byte[] png = "\u0089PNG fake image bytes".getBytes(StandardCharsets.ISO_8859_1);
-        try (ScriptedServer storage = new ScriptedServer(exchange -> Reply.of(200, "image/png", png));
-             ScriptedServer cdn = new ScriptedServer(exchange -> Reply.of(302, "text/plain", new byte[0])
+        try (Simulator storage = Harness.scripted(request -> Answer.of(200, "image/png", png));
+             Simulator cdn = Harness.scripted(request -> Answer.of(302, "text/plain", new byte[0])
                      .header("location", "http://localhost:" + storage.port() + "/bucket/a.png?X-Sig=secret"))) {
             HttpClient withKey = HttpClient.create().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + KEY));
             AsyncInvokeAsyncClient client = Harness.client("http://127.0.0.1:1").httpClient(withKey).buildAsyncClient();
@@ -169,10 +169,10 @@ class DownloadsIT {
             Path saved = await(client.download(file, directory)).value();
 
             assertThat(Files.readAllBytes(saved)).isEqualTo(png);
-            assertThat(cdn.requests).hasSize(1);
-            assertThat(storage.requests).hasSize(1);
-            assertThat(cdn.requests.get(0).header("authorization")).isNull();
-            assertThat(storage.requests.get(0).header("authorization")).isNull();
+            assertThat(cdn.journal().requests()).hasSize(1);
+            assertThat(storage.journal().requests()).hasSize(1);
+            assertThat(cdn.journal().requests().get(0).header("authorization")).isNull();
+            assertThat(storage.journal().requests().get(0).header("authorization")).isNull();
         }
     }
 }

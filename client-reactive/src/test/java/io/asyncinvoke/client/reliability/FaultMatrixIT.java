@@ -22,21 +22,20 @@ import io.asyncinvoke.client.SubmitOutcomeUnknownException;
 import io.asyncinvoke.client.TransportException;
 import io.asyncinvoke.client.reliability.Harness.Outcome;
 import io.asyncinvoke.client.reliability.Harness.WatchResult;
-import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
 import io.asyncinvoke.model.JobStatus;
+import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Endpoint;
 import io.asyncinvoke.simulator.Fault;
 import io.asyncinvoke.simulator.RecordedRequest;
+import io.asyncinvoke.simulator.Script;
 import io.asyncinvoke.simulator.Simulator;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -126,42 +125,37 @@ class FaultMatrixIT {
 
     @Test
     void rateLimitWithOnlyRemainingZeroAndResetIsWaitedUntilTheReset() {
-        AtomicInteger polls = new AtomicInteger();
-        Function<ScriptedServer.Exchange, Reply> script = exchange -> polls.getAndIncrement() == 0
-                ? Reply.json(429, "{\"id\":\"too_many_requests\",\"message\":\"API rate limit exceeded.\"}")
-                        .header("ratelimit-limit", "250").header("ratelimit-remaining", "0").header("ratelimit-reset", "1")
-                : Reply.json(200, "{\"request_id\":\"r-1\",\"status\":\"IN_PROGRESS\"}");
-        try (ScriptedServer server = new ScriptedServer(script)) {
+        Script script = Script.of(Answer.json(429, "{\"id\":\"too_many_requests\",\"message\":\"API rate limit exceeded.\"}")
+                        .header("ratelimit-limit", "250").header("ratelimit-remaining", "0").header("ratelimit-reset", "1"))
+                .otherwise(Answer.json(200, "{\"request_id\":\"r-1\",\"status\":\"IN_PROGRESS\"}"));
+        try (Simulator server = Harness.scripted(script)) {
             AsyncInvokeAsyncClient client = Harness.client(server.baseUrl()).buildAsyncClient();
 
             JobStatus status = await(client.status("r-1")).value();
 
             assertThat(status.getStatus()).isEqualTo(JobState.IN_PROGRESS);
-            assertThat(server.requests).hasSize(2);
-            Duration waited = Duration.between(server.requests.get(0).receivedAt, server.requests.get(1).receivedAt);
+            List<RecordedRequest> requests = server.journal().requests();
+            assertThat(requests).hasSize(2);
+            Duration waited = Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt());
             assertThat(waited).as("wait after 429 with ratelimit-reset: 1").isGreaterThan(Duration.ofMillis(950));
         }
     }
 
     @Test
     void aPollAnsweredWithRemainingZeroDelaysTheNextPollUntilTheReset() {
-        AtomicInteger polls = new AtomicInteger();
-        Function<ScriptedServer.Exchange, Reply> script = exchange -> {
-            int n = polls.getAndIncrement();
-            return n == 0
-                    ? Reply.json(200, "{\"request_id\":\"r-2\",\"status\":\"IN_PROGRESS\",\"model_id\":\"m\"}")
-                            .header("ratelimit-limit", "250").header("ratelimit-remaining", "0")
-                            .header("ratelimit-reset", "1")
-                    : Reply.json(200, "{\"request_id\":\"r-2\",\"status\":\"COMPLETED\",\"model_id\":\"m\",\"output\":{}}");
-        };
-        try (ScriptedServer server = new ScriptedServer(script)) {
+        Script script = Script.of(Answer.json(200, "{\"request_id\":\"r-2\",\"status\":\"IN_PROGRESS\",\"model_id\":\"m\"}")
+                        .header("ratelimit-limit", "250").header("ratelimit-remaining", "0")
+                        .header("ratelimit-reset", "1"))
+                .otherwise(Answer.json(200, "{\"request_id\":\"r-2\",\"status\":\"COMPLETED\",\"model_id\":\"m\",\"output\":{}}"));
+        try (Simulator server = Harness.scripted(script)) {
             AsyncInvokeAsyncClient client = Harness.client(server.baseUrl()).buildAsyncClient();
 
             WatchResult watch = awaitWatch(client.watch("r-2"));
 
             assertThat(watch.error).isNull();
             assertThat(watch.statuses()).containsExactly("IN_PROGRESS", "COMPLETED");
-            Duration waited = Duration.between(server.requests.get(0).receivedAt, server.requests.get(1).receivedAt);
+            List<RecordedRequest> requests = server.journal().requests();
+            Duration waited = Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt());
             assertThat(waited).as("the poll interval is 20 ms, but the server said no request remains for 1 s")
                     .isGreaterThan(Duration.ofMillis(950));
         }

@@ -11,6 +11,7 @@ import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.RetryOptions;
 import io.asyncinvoke.model.AsyncInvokeRequest;
+import io.asyncinvoke.simulator.Dispatcher;
 import io.asyncinvoke.simulator.Simulator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,11 @@ final class Harness {
     /** A simulator with short jobs (30 ms queued, 60 ms running) that accepts {@link #KEY}. */
     static Simulator.Builder simulator() {
         return Simulator.builder().apiKey(KEY).seed(5).queuedFor(Duration.ofMillis(30)).runningFor(Duration.ofMillis(60));
+    }
+
+    /** A server on loopback that answers what {@code dispatcher} says, byte for byte, and journals every request. */
+    static Simulator scripted(Dispatcher dispatcher) {
+        return Simulator.builder().dispatcher(dispatcher).start();
     }
 
     /** Every setting the tests rely on, stated; tests change only what they are about. */

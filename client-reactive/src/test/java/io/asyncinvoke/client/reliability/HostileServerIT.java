@@ -9,11 +9,12 @@ import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.client.RateLimitedException;
 import io.asyncinvoke.client.RequestBudgetOptions;
 import io.asyncinvoke.client.reliability.Harness.Outcome;
-import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
 import io.asyncinvoke.model.Job;
+import io.asyncinvoke.simulator.Answer;
+import io.asyncinvoke.simulator.Script;
+import io.asyncinvoke.simulator.Simulator;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,20 +32,19 @@ class HostileServerIT {
     private static final String TOO_MANY = "{\"id\":\"too_many_requests\",\"message\":\"slow down\"}";
 
     /** As an application has it: the request budget on, with the default limits. */
-    private static AsyncInvokeClientBuilder client(ScriptedServer server) {
+    private static AsyncInvokeClientBuilder client(Simulator server) {
         return Harness.client(server.baseUrl()).requestBudget(RequestBudgetOptions.defaults());
     }
 
-    private static Function<ScriptedServer.Exchange, Reply> firstThen(Reply first, Reply then) {
-        AtomicInteger n = new AtomicInteger();
-        return exchange -> n.getAndIncrement() == 0 ? first : then;
+    private static Script firstThen(Answer first, Answer then) {
+        return Script.of(first).otherwise(then);
     }
 
     @ParameterizedTest(name = "Retry-After: {0}")
     @ValueSource(strings = {"3600", "99999999999999999999", "Sat, 31 Dec 2033 23:59:59 GMT"})
     void aLongRetryAfterFailsThatCallAndLaterOnesFastInsteadOfHangingThem(String retryAfter) {
-        try (ScriptedServer server = new ScriptedServer(firstThen(Reply.json(429, TOO_MANY).header("Retry-After", retryAfter),
-                Reply.json(200, JOB)))) {
+        try (Simulator server = Harness.scripted(firstThen(Answer.json(429, TOO_MANY).header("Retry-After", retryAfter),
+                Answer.json(200, JOB)))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
 
             RateLimitedException first = await(client.get("job-1")).error(RateLimitedException.class);
@@ -56,25 +56,25 @@ class HostileServerIT {
             assertThat(later.took).as("fails at once, sends nothing").isLessThan(Duration.ofSeconds(1));
             assertThat(submit.error).as("a submit held back was not sent: it is rate limited, not unknown")
                     .isInstanceOf(RateLimitedException.class);
-            assertThat(server.requests).hasSize(1);
+            assertThat(server.journal().requests()).hasSize(1);
         }
     }
 
     @Test
     void aTooManyRequestsOnSubmitWithAnAbsurdRetryAfterIsRateLimitedNotAnUnknownOutcome() {
-        try (ScriptedServer server = new ScriptedServer(exchange ->
-                Reply.json(429, TOO_MANY).header("Retry-After", "99999999999999999999"))) {
+        try (Simulator server = Harness.scripted(request ->
+                Answer.json(429, TOO_MANY).header("Retry-After", "99999999999999999999"))) {
             Throwable error = await(client(server).buildAsyncClient().submit(image("x"))).error;
 
             assertThat(error).isInstanceOf(RateLimitedException.class);
-            assertThat(server.requests).hasSize(1);
+            assertThat(server.journal().requests()).hasSize(1);
         }
     }
 
     @ParameterizedTest(name = "ratelimit-reset: {0}")
     @ValueSource(strings = {"253402300799", "1999999999", "99999999999999999999999"})
     void anAcceptedJobIsNeverLostToAnAbsurdReset(String reset) {
-        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.json(202, JOB)
+        try (Simulator server = Harness.scripted(request -> Answer.json(202, JOB)
                 .header("ratelimit-limit", "250").header("ratelimit-remaining", "0").header("ratelimit-reset", reset)
                 .header("x-ratelimit-remaining-requests", "0").header("x-ratelimit-reset-requests", reset))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
@@ -93,9 +93,9 @@ class HostileServerIT {
 
     @Test
     void oneAnswerWithATinyLimitDoesNotThrottleTheClientOnceTheServiceSaysOtherwise() {
-        try (ScriptedServer server = new ScriptedServer(firstThen(
-                Reply.json(200, JOB).header("ratelimit-limit", "2").header("ratelimit-remaining", "1"),
-                Reply.json(200, JOB).header("ratelimit-limit", "250").header("ratelimit-remaining", "240")))) {
+        try (Simulator server = Harness.scripted(firstThen(
+                Answer.json(200, JOB).header("ratelimit-limit", "2").header("ratelimit-remaining", "1"),
+                Answer.json(200, JOB).header("ratelimit-limit", "250").header("ratelimit-remaining", "240")))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
             long start = System.nanoTime();
 
@@ -116,7 +116,7 @@ class HostileServerIT {
         java.util.Arrays.fill(big, (byte) ' ');
         big[0] = '{';
         big[big.length - 1] = '}';
-        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.of(200, "application/json", big))) {
+        try (Simulator server = Harness.scripted(request -> Answer.of(200, "application/json", big))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
 
             Outcome<Job> get = await(client.get("job-1"));
@@ -126,23 +126,18 @@ class HostileServerIT {
             assertThat(get.took).isLessThan(Duration.ofSeconds(5));
             assertThat(submit).as("a 2xx to a submit may have created the job")
                     .isInstanceOf(io.asyncinvoke.client.SubmitOutcomeUnknownException.class);
-            assertThat(server.requests).as("not retried: it would only come again").hasSize(2);
+            assertThat(server.journal().requests()).as("not retried: it would only come again").hasSize(2);
         }
     }
 
     @Test
     void anEndlessAnswerIsCutAtTheLimitPromptlyAndItsConnectionClosed() {
-        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
         byte[] chunk = new byte[16 * 1024];
         java.util.Arrays.fill(chunk, (byte) 'x');
-        reactor.netty.DisposableServer endless = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
-                .doOnConnection(c -> c.onDispose(closed::incrementAndGet))
-                .handle((req, res) -> res.header("content-type", "application/json")
-                        .send(reactor.core.publisher.Flux.interval(Duration.ofMillis(1))
-                                .map(n -> io.netty.buffer.Unpooled.wrappedBuffer(chunk))))
-                .bindNow();
-        try {
-            AsyncInvokeAsyncClient client = Harness.client("http://127.0.0.1:" + endless.port())
+        try (Simulator endless = Harness.scripted(request ->
+                Answer.endless(200, "application/json", chunk, Duration.ofMillis(1)))) {
+            java.util.function.LongSupplier closed = () -> endless.acceptedConnections() - endless.openConnections();
+            AsyncInvokeAsyncClient client = Harness.client(endless.baseUrl())
                     .maxResponseBytes(256 * 1024).responseTimeout(Duration.ofSeconds(30)).buildAsyncClient();
 
             Outcome<Job> get = await(client.get("job-1"));
@@ -151,12 +146,10 @@ class HostileServerIT {
             assertThat(get.took).as("cut when the limit is reached, not at the response timeout")
                     .isLessThan(Duration.ofSeconds(10));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (closed.get() == 0 && System.nanoTime() < deadline) {
+            while (closed.getAsLong() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(closed).as("the connection left mid-answer is closed, not reused").hasPositiveValue();
-        } finally {
-            endless.disposeNow();
+            assertThat(closed.getAsLong()).as("the connection left mid-answer is closed, not reused").isPositive();
         }
     }
 
@@ -167,20 +160,20 @@ class HostileServerIT {
     void aMalformedRequestIdFromTheServiceIsADecodeErrorAndIsNeverPolled(String id) {
         String answered = id.equals("LONG") ? "x".repeat(5000) : id;
         String body = "{\"request_id\":\"" + answered + "\",\"status\":\"QUEUED\",\"model_id\":\"m\"}";
-        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.json(202, body))) {
+        try (Simulator server = Harness.scripted(request -> Answer.json(202, body))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
 
             Harness.WatchResult watch = Harness.awaitWatch(client.submitAndWatch(image("odd id")));
 
             assertThat(watch.error).isInstanceOf(io.asyncinvoke.client.SubmitOutcomeUnknownException.class)
                     .hasCauseInstanceOf(io.asyncinvoke.client.DecodeException.class);
-            assertThat(server.requests).as("the submit only; no poll of an odd path").hasSize(1);
+            assertThat(server.journal().requests()).as("the submit only; no poll of an odd path").hasSize(1);
         }
     }
 
     @Test
     void anAnswerAboutAnotherJobIsADecodeError() {
-        try (ScriptedServer server = new ScriptedServer(exchange -> Reply.json(200,
+        try (Simulator server = Harness.scripted(request -> Answer.json(200,
                 "{\"request_id\":\"job-2\",\"status\":\"COMPLETED\",\"model_id\":\"m\",\"output\":{}}"))) {
             AsyncInvokeAsyncClient client = client(server).buildAsyncClient();
 

@@ -10,9 +10,9 @@ import io.asyncinvoke.client.JobUpdate;
 import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.client.RetryOptions;
 import io.asyncinvoke.client.reliability.Harness.Outcome;
-import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobStatus;
+import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Endpoint;
 import io.asyncinvoke.simulator.RecordedRequest;
 import io.asyncinvoke.simulator.Simulator;
@@ -51,8 +51,8 @@ class RandomResponsesIT {
     private static final Duration BOUND = Duration.ofSeconds(20);
     private static final List<String> KNOWN_STATUSES = List.of("QUEUED", "IN_PROGRESS", "COMPLETED", "FAILED");
 
-    private static final AtomicReference<List<Reply>> SCRIPT = new AtomicReference<>(List.of());
-    private static ScriptedServer server;
+    private static final AtomicReference<List<Answer>> SCRIPT = new AtomicReference<>(List.of());
+    private static Simulator server;
     private static Simulator simulator;
     private static AsyncInvokeAsyncClient client;
     private static AsyncInvokeAsyncClient simulatorClient;
@@ -61,7 +61,7 @@ class RandomResponsesIT {
     enum Call { SUBMIT, STATUS, GET, WATCH, SUBMIT_AND_WATCH, INVOKE }
 
     /** The input of one case of the first property: answers in turn, and the call they answer. */
-    record Script(List<Reply> replies, Call call) {
+    record Script(List<Answer> replies, Call call) {
     }
 
     /** The input of one case of the second property. */
@@ -71,9 +71,9 @@ class RandomResponsesIT {
     @BeforeAll
     static void start() {
         // RuntimeGuards (the extension) has checked the environment; it checks for leaks after stop()
-        server = new ScriptedServer(exchange -> {
-            List<Reply> replies = SCRIPT.get();
-            return replies.isEmpty() ? Reply.json(500, "{}") : replies.get(exchange.index % replies.size());
+        server = Harness.scripted(request -> {
+            List<Answer> replies = SCRIPT.get();
+            return replies.isEmpty() ? Answer.json(500, "{}") : replies.get((int) (request.sequence() % replies.size()));
         });
         // 3 attempts, short backoff, server waits honoured up to 1 s; watches of 1 s
         client = Harness.client(server.baseUrl())
@@ -116,7 +116,7 @@ class RandomResponsesIT {
         forAll(test, 100, random -> new RateLimited(rateLimitHeaders(random), Gen.of(random, KNOWN_STATUSES)), input -> {
             List<Map.Entry<String, String>> headers = input.headers();
             String status = input.status();
-            Reply reply = Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"" + status + "\",\"model_id\":\"m\"}");
+            Answer reply = Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"" + status + "\",\"model_id\":\"m\"}");
             for (Map.Entry<String, String> header : headers) {
                 reply = reply.header(header.getKey(), header.getValue());
             }
@@ -167,7 +167,7 @@ class RandomResponsesIT {
 
     @Test
     void aRetryAfterDateInTheYear9999EndsAWatchWithItsTimeoutNotAnOverflow() {
-        SCRIPT.set(List.of(Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"IN_PROGRESS\"}")
+        SCRIPT.set(List.of(Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"IN_PROGRESS\"}")
                 .header("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")));
 
         Outcome<List<JobUpdate>> watch = Harness.await(client.watch("job-1").collectList(), BOUND);
@@ -178,7 +178,7 @@ class RandomResponsesIT {
 
     @Test
     void aRateLimitResetBeyondAnyInstantIsIgnoredNotAFailedAnswer() {
-        SCRIPT.set(List.of(Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\"}")
+        SCRIPT.set(List.of(Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\"}")
                 .header("ratelimit-remaining", "0").header("ratelimit-reset", "99999999999999999")));
 
         Outcome<JobStatus> status = Harness.await(client.status("job-1"), BOUND);
@@ -278,22 +278,22 @@ class RandomResponsesIT {
     // ------------------------------------------------------------------ generators
 
     /** 1 to 6 answers, served in turn (and again from the first). */
-    private static List<Reply> scripts(SplittableRandom random) {
+    private static List<Answer> scripts(SplittableRandom random) {
         return Gen.list(random, 1, 6, RandomResponsesIT::reply);
     }
 
     /** Mostly an answer, sometimes (1 in 32 each) a reset connection or an answer that never comes. */
-    private static Reply reply(SplittableRandom random) {
+    private static Answer reply(SplittableRandom random) {
         switch (Gen.weighted(random, 30, 1, 1)) {
             case 1:
-                return Reply.reset();
+                return Answer.reset();
             case 2:
-                return Reply.hang();
+                return Answer.hang();
             default:
                 int status = status(random);
                 List<Map.Entry<String, String>> headers = anyHeaders(random);
                 Body body = body(random);
-                Reply reply = Reply.of(status, body.contentType, body.bytes);
+                Answer reply = Answer.of(status, body.contentType, body.bytes);
                 for (Map.Entry<String, String> header : headers) {
                     reply = reply.header(header.getKey(), header.getValue());
                 }

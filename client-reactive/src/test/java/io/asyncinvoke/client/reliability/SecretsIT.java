@@ -13,7 +13,7 @@ import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.AsyncInvokeClientBuilder;
 import io.asyncinvoke.client.AsyncInvokeException;
 import io.asyncinvoke.client.JobFailedException;
-import io.asyncinvoke.client.reliability.ScriptedServer.Reply;
+import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Endpoint;
 import io.asyncinvoke.simulator.Fault;
 import io.asyncinvoke.simulator.Simulator;
@@ -112,7 +112,7 @@ class SecretsIT {
     @ValueSource(strings = {"error message", "error id", "error request_id", "html page", "bad json", "header",
             "failed job", "status value"})
     void aServerEchoingTheKeyBackDoesNotGetItIntoAnyErrorOrUpdate(String where) {
-        try (ScriptedServer server = new ScriptedServer(exchange -> echo(where, exchange.header("authorization")))) {
+        try (Simulator server = Harness.scripted(request -> echo(where, request.header("authorization")))) {
             AsyncInvokeAsyncClient client = Harness.client(server.baseUrl())
                     .retryOptions(Harness.RETRY.withMaxAttempts(2)).buildAsyncClient();
 
@@ -124,7 +124,7 @@ class SecretsIT {
             Harness.WatchResult watch = awaitWatch(client.watch("job-1", Harness.POLLING.withTimeout(Duration.ofSeconds(2))));
             errors.add(watch.error);
 
-            assertThat(server.requests).allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
+            assertThat(server.journal().requests()).allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
             for (Throwable error : errors) {
                 if (error != null) {
                     assertThat(error).isInstanceOf(AsyncInvokeException.class);
@@ -143,29 +143,29 @@ class SecretsIT {
         }
     }
 
-    private static Reply echo(String where, String authorization) {
+    private static Answer echo(String where, String authorization) {
         String key = authorization == null ? "none" : authorization.substring("Bearer ".length());
         String quoted = "\"bad key " + key + "\"";
         switch (where) {
             case "error message":
-                return Reply.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
+                return Answer.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
             case "error id":
-                return Reply.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
+                return Answer.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
             case "error request_id":
-                return Reply.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
+                return Answer.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
             case "html page":
-                return Reply.of(502, "text/html", ("<html><body>upstream rejected " + authorization
+                return Answer.of(502, "text/html", ("<html><body>upstream rejected " + authorization
                         + "</body></html>").getBytes(StandardCharsets.UTF_8));
             case "bad json":
-                return Reply.json(200, "{\"request_id\": " + key + ", \"status\": " + key + "}");
+                return Answer.json(200, "{\"request_id\": " + key + ", \"status\": " + key + "}");
             case "header":
-                return Reply.json(503, "{\"id\":\"unavailable\",\"message\":\"later\"}").header("retry-after", key)
+                return Answer.json(503, "{\"id\":\"unavailable\",\"message\":\"later\"}").header("retry-after", key)
                         .header("x-echo", authorization);
             case "failed job":
-                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
+                return Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
                         + "\"error\":" + quoted + "}");
             default:
-                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
+                return Answer.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
         }
     }
 
@@ -218,7 +218,7 @@ class SecretsIT {
     @org.junit.jupiter.params.provider.MethodSource("echoes")
     void aKeyEchoedInAnyEncodingReachesNoMessageFieldOrToString(String where, Encoding encoding) {
         String echoed = encoding.encode(KEY);
-        try (ScriptedServer server = new ScriptedServer(exchange -> encodedEcho(where, echoed))) {
+        try (Simulator server = Harness.scripted(request -> encodedEcho(where, echoed))) {
             AsyncInvokeAsyncClient client = Harness.client(server.baseUrl())
                     .retryOptions(Harness.RETRY.withMaxAttempts(2)).buildAsyncClient();
             List<String> texts = new java.util.ArrayList<>();
@@ -254,27 +254,27 @@ class SecretsIT {
         }
     }
 
-    private static Reply encodedEcho(String where, String echoed) {
+    private static Answer encodedEcho(String where, String echoed) {
         String quoted = "\"bad key " + echoed + "\"";
         switch (where) {
             case "error message":
-                return Reply.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
+                return Answer.json(401, "{\"id\":\"unauthorized\",\"message\":" + quoted + ",\"request_id\":\"e-1\"}");
             case "error id":
-                return Reply.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
+                return Answer.json(400, "{\"id\":" + quoted + ",\"message\":\"no\"}");
             case "error request_id":
-                return Reply.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
+                return Answer.json(404, "{\"id\":\"not_found\",\"message\":\"no\",\"request_id\":" + quoted + "}");
             case "html page":
-                return Reply.of(502, "text/html", ("<html><body>upstream rejected " + echoed
+                return Answer.of(502, "text/html", ("<html><body>upstream rejected " + echoed
                         + "</body></html>").getBytes(StandardCharsets.UTF_8));
             case "failed job":
-                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
+                return Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"FAILED\",\"model_id\":\"m\","
                         + "\"error\":" + quoted + "}");
             case "output url":
-                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\",\"model_id\":" + quoted
+                return Answer.json(200, "{\"request_id\":\"job-1\",\"status\":\"COMPLETED\",\"model_id\":" + quoted
                         + ",\"output\":{\"images\":[{\"url\":\"https://media.example/" + echoed + ".png?sig=" + echoed
                         + "\",\"file_name\":" + quoted + "}]}}");
             default:
-                return Reply.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
+                return Answer.json(200, "{\"request_id\":\"job-1\",\"status\":" + quoted + ",\"model_id\":\"m\"}");
         }
     }
 
@@ -283,7 +283,7 @@ class SecretsIT {
     void aMediaHostEchoingTheKeyInAnErrorBodyGetsItIntoNoDownloadError(Encoding encoding,
                                                                        @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String echoed = encoding.encode(KEY) + " raw " + KEY;
-        try (ScriptedServer media = new ScriptedServer(exchange -> Reply.of(403, "text/plain",
+        try (Simulator media = Harness.scripted(request -> Answer.of(403, "text/plain",
                 ("denied " + echoed).getBytes(StandardCharsets.UTF_8)))) {
             AsyncInvokeAsyncClient client = Harness.client("http://127.0.0.1:1").buildAsyncClient();
 
@@ -294,16 +294,16 @@ class SecretsIT {
             assertClean(error.getMessage(), encoding);
             assertClean(String.valueOf(error.bodySnippet()), encoding);
             assertNoKey(error);
-            assertThat(media.requests).allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+            assertThat(media.journal().requests()).allSatisfy(r -> assertThat(r.header("authorization")).isNull());
         }
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {301, 302, 303, 307, 308})
     void aRedirectToAnotherHostIsNotFollowedSoTheKeyNeverGoesThere(int status) {
-        try (ScriptedServer elsewhere = new ScriptedServer(exchange -> Reply.json(200, "{}"));
-             ScriptedServer api = new ScriptedServer(exchange -> Reply.of(status, "text/html", new byte[0])
-                     .header("location", "http://localhost:" + elsewhere.port() + exchange.uri))) {
+        try (Simulator elsewhere = Harness.scripted(request -> Answer.json(200, "{}"));
+             Simulator api = Harness.scripted(request -> Answer.of(status, "text/html", new byte[0])
+                     .header("location", "http://localhost:" + elsewhere.port() + request.rawPath()))) {
             AsyncInvokeAsyncClient client = Harness.client(api.baseUrl()).buildAsyncClient();
 
             ApiException read = await(client.status("job-1")).error(ApiException.class);
@@ -313,15 +313,15 @@ class SecretsIT {
             assertThat(read.statusCode()).isEqualTo(status);
             assertThat(submit).isInstanceOf(AsyncInvokeException.class);
             assertThat(watch.error).isInstanceOf(ApiException.class);
-            assertThat(api.requests).isNotEmpty()
+            assertThat(api.journal().requests()).isNotEmpty()
                     .allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
-            assertThat(elsewhere.requests).as("requests that reached the other host").isEmpty();
+            assertThat(elsewhere.journal().requests()).as("requests that reached the other host").isEmpty();
         }
     }
 
     @Test
     void theKeyGoesOnlyToTheConfiguredEndpointEvenOnASharedHttpClientWithABaseUrl() {
-        try (ScriptedServer elsewhere = new ScriptedServer(exchange -> Reply.json(200, "{}"));
+        try (Simulator elsewhere = Harness.scripted(request -> Answer.json(200, "{}"));
              Simulator sim = Harness.simulator().start()) {
             HttpClient shared = HttpClient.create().baseUrl(elsewhere.baseUrl())
                     .headers(h -> h.set("x-app", "shared"));
@@ -332,8 +332,8 @@ class SecretsIT {
                     .block(Duration.ofSeconds(10))).isEqualTo(200);
 
             assertThat(sim.journal().requests()).allSatisfy(r -> assertThat(r.authorizationValid()).isTrue());
-            assertThat(elsewhere.requests).hasSize(1);
-            assertThat(elsewhere.requests.get(0).header("authorization")).as("the shared client stays keyless").isNull();
+            assertThat(elsewhere.journal().requests()).hasSize(1);
+            assertThat(elsewhere.journal().requests().get(0).header("authorization")).as("the shared client stays keyless").isNull();
         }
     }
 }
