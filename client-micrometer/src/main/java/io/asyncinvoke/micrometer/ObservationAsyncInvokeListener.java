@@ -143,12 +143,19 @@ public final class ObservationAsyncInvokeListener implements AsyncInvokeListener
         RequestObservationContext context = new RequestObservationContext(exchange);
         Observation observation = AsyncInvokeObservationDocumentation.REQUEST.observation(requestConvention,
                 defaultRequestConvention, () -> context, registry);
-        if (parent != null) {
-            observation.parentObservation(parent.observation);
-            parent.openRequests.add(observation);
-        }
         exchange.attribute(key, observation);
-        observation.start();
+        if (parent == null) {
+            observation.start();
+            return;
+        }
+        observation.parentObservation(parent.observation);
+        parent.openRequests.add(observation);
+        // Started within the job's scope: a tracing handler takes the thread's current span over
+        // the parent observation's when they differ, and under automatic context propagation the
+        // thread's is the caller's (a server request's), not the job's.
+        try (Observation.Scope scope = parent.observation.openScope()) {
+            observation.start();
+        }
     }
 
     @Override
