@@ -19,9 +19,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,7 +72,7 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     public static final String ACTIVE_WATCHES = "asyncinvoke.watches.active";
 
     /** How many distinct model ids are used as tag values before the rest become {@code other}. */
-    public static final int MAX_MODELS = 100;
+    public static final int MAX_MODELS = ModelNames.MAX_MODELS;
 
     private final MeterProvider<Timer> requests;
     private final MeterProvider<Counter> retries;
@@ -84,7 +82,7 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     private final MeterProvider<Counter> failed;
     private final MeterProvider<Timer> jobDuration;
     private final AtomicInteger activeWatches;
-    private final Set<String> models = ConcurrentHashMap.newKeySet();
+    private final ModelNames models = new ModelNames();
 
     // A registry keeps the first gauge registered under a name, so every listener bound to one
     // registry (say, two clients in one application) must count in the same place.
@@ -199,18 +197,7 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     }
 
     private String model(String modelId) {
-        if (modelId == null || modelId.isBlank()) {
-            return "unknown";
-        }
-        if (models.contains(modelId)) {
-            return modelId;
-        }
-        // The check and the add race, so the set may overshoot a little: harmless.
-        if (models.size() >= MAX_MODELS) {
-            return "other";
-        }
-        models.add(modelId);
-        return modelId;
+        return models.tag(modelId);
     }
 
     @Override

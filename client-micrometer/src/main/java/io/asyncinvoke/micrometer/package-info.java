@@ -1,2 +1,6 @@
-/** Micrometer meters for the async-invoke client, as an {@link io.asyncinvoke.client.spi.AsyncInvokeListener}. */
+/**
+ * Micrometer for the async-invoke client, as {@link io.asyncinvoke.client.spi.AsyncInvokeListener}s:
+ * meters ({@link io.asyncinvoke.micrometer.MicrometerAsyncInvokeListener}) and observations of jobs
+ * and their HTTP requests, for tracing ({@link io.asyncinvoke.micrometer.ObservationAsyncInvokeListener}).
+ */
 package io.asyncinvoke.micrometer;

@@ -171,6 +171,26 @@ public final class AsyncInvokeAsyncClient {
     }
 
     /**
+     * Streams one output file's body as it arrives, without saving it: its bytes in order, in
+     * chunks as the network delivers them (each array is the caller's), for code that passes media
+     * on (a WebFlux response, a player) or keeps it in memory. The same rules as
+     * {@link #download(MediaFile, Path)}: <b>the API key is never sent</b>, redirects to http(s)
+     * only, the client's {@link DownloadOptions} bound the size (and the output's
+     * {@code file_size}: the chunk that would pass it fails the stream with a
+     * {@link DownloadException} instead of being emitted) and the overall time. Retried like a
+     * download only until the first chunk is emitted: a failure after that fails the stream, since
+     * a retry would start again from the first byte.
+     */
+    public Flux<byte[]> downloadContent(MediaFile file) {
+        return downloader.content(file, downloadOptions);
+    }
+
+    /** As {@link #downloadContent(MediaFile)}, with other limits than the client's. */
+    public Flux<byte[]> downloadContent(MediaFile file, DownloadOptions options) {
+        return downloader.content(file, options);
+    }
+
+    /**
      * Downloads every file of a completed job's output ({@link JobOutput#files()}) into
      * {@code directory}, one after the other in output order, emitting each saved path; see
      * {@link #download(MediaFile, Path)}. Completes empty for a job without output.

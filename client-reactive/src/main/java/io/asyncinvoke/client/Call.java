@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,6 +52,13 @@ final class Call {
     static <T> Mono<T> of(Operation operation, String requestId, String modelId, String url, AsyncInvokeListener listener,
                           Function<Call, Mono<T>> run) {
         return Mono.deferContextual(context -> run.apply(new Call(operation, requestId, modelId, url,
+                context.getOrDefault(JobCall.class, null), listener)));
+    }
+
+    /** As {@link #of}, for a call whose answer is a stream ({@code run} makes the attempts' Flux). */
+    static <T> Flux<T> many(Operation operation, String requestId, String modelId, String url,
+                            AsyncInvokeListener listener, Function<Call, Flux<T>> run) {
+        return Flux.deferContextual(context -> run.apply(new Call(operation, requestId, modelId, url,
                 context.getOrDefault(JobCall.class, null), listener)));
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
@@ -117,6 +118,26 @@ final class MediaDownloader {
         });
     }
 
+    /**
+     * The body of {@code file} as it arrives, in chunks, within {@code options}' limits: as
+     * {@link #download}, but nothing is written; retried only until the first chunk is emitted.
+     */
+    Flux<byte[]> content(MediaFile file, DownloadOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        return Flux.defer(() -> {
+            URI url = requireHttpUrl(file.url());
+            return Call.many(Operation.DOWNLOAD, file.requestId().orElse(null), null, file.displayUrl(), listener,
+                            call -> retries.applyUntilData(call,
+                                    Flux.defer(() -> new Attempt(call, file, url, null, options).stream())))
+                    // the deadline covers the whole body, retries included (a per-chunk timeout would not)
+                    .takeUntilOther(Mono.delay(options.timeout()).then(Mono.error(() -> new TransportException(
+                            "Download of " + file.displayUrl() + " failed: timed out after "
+                                    + DurationFormat.format(options.timeout()) + " (DownloadOptions.timeout)",
+                            file.requestId().orElse(null), true, true, null, false))));
+        });
+    }
+
     static URI requireHttpUrl(String url) {
         URI uri;
         try {
@@ -171,6 +192,26 @@ final class MediaDownloader {
                         return save(body, contentType).doOnNext(path -> completed(status, null));
                     })
                     .single()
+                    .onErrorMap(this::mapFailure);
+        }
+
+        /** The body as it arrives; the chunk that would pass the limit fails the stream instead. */
+        Flux<byte[]> stream() {
+            recorder.started();
+            return http.get().uri(url)
+                    .response((response, body) -> {
+                        int status = response.status().code();
+                        if (status < 200 || status >= 300) {
+                            return snippet(body).flatMapMany(snippet -> Flux.<byte[]>error(failed(response, status, snippet)));
+                        }
+                        long declared = declaredLength(response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+                        if (declared > limit) {
+                            return Flux.<byte[]>error(tooLarge(status, "declares " + declared + " bytes, more"));
+                        }
+                        return body.asByteArray()
+                                .doOnNext(this::count)
+                                .doOnComplete(() -> completed(status, null));
+                    })
                     .onErrorMap(this::mapFailure);
         }
 

@@ -5,6 +5,8 @@ import io.asyncinvoke.client.spi.AsyncInvokeListener.Operation;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,20 +37,49 @@ final class RetryPolicy {
     }
 
     private <T> Mono<T> retry(Call call, Mono<T> attempt, Throwable failure, long retriesSoFar) {
-        Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(call.operation, failure)
-                ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
-                : null;
+        Duration delay = schedule(call, failure, retriesSoFar);
         if (delay == null) {
             return Mono.error(failure);
         }
-        if (listener != AsyncInvokeListener.NONE) {
+        return Mono.delay(delay).then(attempt.onErrorResume(next -> retry(call, attempt, next, retriesSoFar + 1)));
+    }
+
+    /**
+     * As {@link #apply}, for a body streamed as it arrives: a failed attempt is retried only while
+     * it has delivered nothing, since a retry starts again from the first byte. {@code attempt}
+     * must be deferred.
+     */
+    <T> Flux<T> applyUntilData(Call call, Flux<T> attempt) {
+        if (options.maxAttempts() == 1) {
+            return attempt;
+        }
+        return Flux.defer(() -> {
+            AtomicBoolean delivered = new AtomicBoolean();
+            return retryUntilData(call, attempt.doOnNext(item -> delivered.set(true)), delivered, 0);
+        });
+    }
+
+    private <T> Flux<T> retryUntilData(Call call, Flux<T> attempt, AtomicBoolean delivered, long retriesSoFar) {
+        return attempt.onErrorResume(failure -> {
+            Duration delay = delivered.get() ? null : schedule(call, failure, retriesSoFar);
+            return delay == null ? Flux.error(failure)
+                    : Mono.delay(delay).thenMany(retryUntilData(call, attempt, delivered, retriesSoFar + 1));
+        });
+    }
+
+    /** The delay before retrying {@code failure}, reported to the listener; {@code null} for no retry. */
+    private Duration schedule(Call call, Throwable failure, long retriesSoFar) {
+        Duration delay = retriesSoFar + 1 < options.maxAttempts() && isRetryable(call.operation, failure)
+                ? delayBeforeRetry(retriesSoFar, failure, Schedulers.parallel().now(TimeUnit.MILLISECONDS))
+                : null;
+        if (delay != null && listener != AsyncInvokeListener.NONE) {
             Call.Attempt failed = call.current();
             listener.retryScheduled(failed == null ? null : failed.exchange(), delay, failure);
             if (failure instanceof RateLimitedException) {
                 listener.rateLimitWait(failed == null ? null : failed.exchange(), delay);
             }
         }
-        return Mono.delay(delay).then(attempt.onErrorResume(next -> retry(call, attempt, next, retriesSoFar + 1)));
+        return delay;
     }
 
     static boolean isRetryable(Operation operation, Throwable failure) {

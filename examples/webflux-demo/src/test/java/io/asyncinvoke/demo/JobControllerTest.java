@@ -15,7 +15,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.EncoderHttpMessageWriter;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.codec.json.JacksonJsonEncoder;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -33,6 +36,9 @@ class JobControllerTest {
 
     @Autowired
     Simulator simulator;
+
+    @Autowired
+    ServerCodecConfigurer codecs;
 
     WebTestClient http;
 
@@ -83,6 +89,24 @@ class JobControllerTest {
         assertThat(result).containsEntry("status", "COMPLETED").containsEntry("kind", "image")
                 .containsEntry("content_type", "image/png");
         assertThat((String) result.get("url")).startsWith(simulator.mediaBaseUrl());
+    }
+
+    @Test
+    void statusEventsAreWrittenByBootFoursJackson3WithTheApisNames() {
+        // Boot 4's WebFlux writes JSON with Jackson 3; the client keeps Jackson 2 for the wire format
+        assertThat(codecs.getWriters()).anySatisfy(writer -> assertThat(writer)
+                .isInstanceOfSatisfying(EncoderHttpMessageWriter.class,
+                        w -> assertThat(w.getEncoder()).isInstanceOf(JacksonJsonEncoder.class)));
+        String requestId = (String) submit(Map.of("family", "image", "prompt", "a lighthouse")).get("request_id");
+
+        List<String> raw = WebClient.create("http://127.0.0.1:" + port).get()
+                .uri("/api/jobs/{id}/events", requestId).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
+                .bodyToFlux(String.class).collectList().block(Duration.ofSeconds(60));
+
+        assertThat(raw.get(0)).startsWith("{\"request_id\":\"" + requestId + "\",\"status\":")
+                .contains("\"terminal\":false");
+        assertThat(raw).anySatisfy(data -> assertThat(data).contains("\"terminal\":true", "\"model_id\":\"",
+                "\"created_at\":\"", "\"content_type\":\"image/png\""));
     }
 
     @Test

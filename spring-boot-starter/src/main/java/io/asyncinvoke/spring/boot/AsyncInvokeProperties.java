@@ -53,6 +53,8 @@ public class AsyncInvokeProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Observations observations = new Observations();
+
     /** The longest API answer body read (bytes); a longer one fails the call. */
     private long maxResponseBytes = 4L * 1024 * 1024;
 
@@ -165,6 +167,10 @@ public class AsyncInvokeProperties {
 
     public Budget getBudget() {
         return budget;
+    }
+
+    public Observations getObservations() {
+        return observations;
     }
 
     public Metrics getMetrics() {
@@ -462,6 +468,21 @@ public class AsyncInvokeProperties {
     public static class Metrics {
 
         /** Whether to record the client's meters in the application's MeterRegistry. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Micrometer observations (spans, with tracing), made when the application has an ObservationRegistry. */
+    public static class Observations {
+
+        /** Whether to observe each job and each of its HTTP requests in the application's ObservationRegistry. */
         private boolean enabled = true;
 
         public boolean isEnabled() {

@@ -33,7 +33,7 @@ class ConfigurationMetadataTest {
                 "async-invoke.retry.max-attempts", "async-invoke.retry.min-backoff", "async-invoke.retry.max-backoff",
                 "async-invoke.retry.jitter", "async-invoke.retry.max-server-delay", "async-invoke.metrics.enabled",
                 "async-invoke.polling.endpoint", "async-invoke.max-response-bytes", "async-invoke.download.max-bytes",
-                "async-invoke.download.timeout");
+                "async-invoke.download.timeout", "async-invoke.observations.enabled");
         properties.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
         assertThat(properties.get("async-invoke.polling.timeout").get("defaultValue").asText()).isEqualTo("10m");
         assertThat(properties.get("async-invoke.polling.interval").has("defaultValue"))
@@ -45,13 +45,13 @@ class ConfigurationMetadataTest {
     }
 
     @Test
-    void bothAutoConfigurationsAreListed() throws Exception {
+    void everyAutoConfigurationIsListed() throws Exception {
         String imports;
         try (InputStream in = getClass().getResourceAsStream(
                 "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
             imports = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(imports.lines()).containsExactly(AsyncInvokeAutoConfiguration.class.getName(),
-                AsyncInvokeMetricsAutoConfiguration.class.getName());
+                AsyncInvokeMetricsAutoConfiguration.class.getName(), AsyncInvokeObservationAutoConfiguration.class.getName());
     }
 }
