@@ -292,10 +292,10 @@ class RequestBudgetTest {
 
         assertThat(defaults.burst()).isEqualTo(0.2);
         assertThat(defaults.limits()).hasSize(2);
-        assertThat(defaults.limits().get(0).requests).isEqualTo(250);
-        assertThat(defaults.limits().get(1).requests).isEqualTo(5000);
+        assertThat(defaults.limits().get(0).requests()).isEqualTo(250);
+        assertThat(defaults.limits().get(1).requests()).isEqualTo(5000);
         assertThat(changed.limits()).hasSize(2);
-        assertThat(changed.limits().get(0).requests).as("same window replaced").isEqualTo(100);
+        assertThat(changed.limits().get(0).requests()).as("same window replaced").isEqualTo(100);
         assertThat(RequestBudgetOptions.disabled().isEnabled()).isFalse();
         assertThat(defaults.toString()).contains("250 per PT1M").contains("5000 per PT1H");
         assertThatThrownBy(() -> defaults.withBurst(0)).hasMessageContaining("burst");
