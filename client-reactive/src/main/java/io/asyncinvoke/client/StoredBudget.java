@@ -60,6 +60,9 @@ final class StoredBudget implements RequestGate {
     private final Supplier<Scheduler> scheduler;
     private final long maxWaitNanos;
     private final Duration timeout;
+    private final Duration startTimeout;
+    /** The store answered a call once: from then on, calls have {@link #timeout}. */
+    private volatile boolean started;
     private final long retryNanos;
     private final int configuredShortest;
     private final Duration shortestWindow;
@@ -87,6 +90,8 @@ final class StoredBudget implements RequestGate {
         this.scheduler = scheduler;
         this.maxWaitNanos = maxWait.toNanos();
         this.timeout = positive(store.timeout(), Duration.ofMillis(500));
+        Duration start = positive(store.startTimeout(), Duration.ofSeconds(5));
+        this.startTimeout = start.compareTo(timeout) < 0 ? timeout : start;
         this.retryNanos = positive(store.retryInterval(), Duration.ofSeconds(5)).toNanos();
         Limit shortest = options.limits().get(0);
         this.configuredShortest = shortest.requests();
@@ -211,11 +216,12 @@ final class StoredBudget implements RequestGate {
         }
         Mono.fromCompletionStage(store::tryTake)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("tryTake completed without an answer")))
-                .timeout(timeout, scheduler.get())
+                .timeout(started ? timeout : startTimeout, scheduler.get())
                 .subscribe(this::onTake, this::storeFailed);
     }
 
     private void onTake(Take take) {
+        started = true;
         long now = now();
         Waiter granted = null;
         Waiter refused = null;
@@ -284,7 +290,8 @@ final class StoredBudget implements RequestGate {
             queued = takeAllWaiters();
         }
         if (newOutage) {
-            String cause = error instanceof TimeoutException ? "no answer within " + DurationFormat.format(timeout)
+            String cause = error instanceof TimeoutException
+                    ? "no answer within " + DurationFormat.format(started ? timeout : startTimeout)
                     : String.valueOf(error);
             LOG.warn("Request budget store {} is unavailable ({}): this client counts its requests on its own budget"
                     + " until the store answers again (tried every {})", storeName, cause,

@@ -255,8 +255,24 @@ class StoredBudgetTest {
     }
 
     @Test
+    void aSlowStartIsGivenItsStartTimeoutOnly() {
+        StoredBudget budget = budget(TEN_PER_10S);
+        store.silent = true;
+        long[] at = gateAll(budget, 1);
+        clock.advanceTimeBy(Duration.ofMillis(4999));
+        assertThat(at).containsExactly(-1);
+        clock.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(at).containsExactly(5000);
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("no answer within 5s"));
+    }
+
+    @Test
     void aSlowStoreCountsAsUnavailableAfterItsTimeout() {
         StoredBudget budget = budget(TEN_PER_10S);
+        store.tokens = 1;
+        gateAll(budget, 1);
+        clock.advanceTimeBy(Duration.ZERO);
         store.silent = true;
         long[] at = gateAll(budget, 3);
         clock.advanceTimeBy(Duration.ofMillis(499));

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * {@code RetryOptions.maxServerDelay}, requests fail at once with a {@code RateLimitedException}.
  *
  * <p>A store must never make a job fail or hang: when one of its calls fails, or has not answered
- * within {@link #timeout()}, the client counts its requests on its own, in-process budget (the same
+ * within {@link #timeout()} ({@link #startTimeout()} until it first answered), the client counts its requests on its own, in-process budget (the same
  * {@code RequestBudgetOptions}) at once, logs a WARN once per outage, tells its listener
  * ({@link AsyncInvokeListener#budgetStoreUnavailable}), and tries the store again after
  * {@link #retryInterval()}; once the store answers, the shared budget is used again
@@ -40,6 +40,15 @@ public interface BudgetStore {
     /** How long one call of a {@link Budget} may take before the client counts the store as unavailable (default 500 ms). */
     default Duration timeout() {
         return Duration.ofMillis(500);
+    }
+
+    /**
+     * How long the first call of a {@link Budget} may take, before the store has ever answered: it
+     * may include connecting and a cold start of the client's code (default 5 s). A store that
+     * cannot be reached at all should fail that call at once rather than let it run this long.
+     */
+    default Duration startTimeout() {
+        return Duration.ofSeconds(5);
     }
 
     /** How long the client counts on its own budget after the store failed, before it tries the store again (default 5 s). */
