@@ -31,8 +31,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The request budget kept in Redis, shared by every client of the same endpoint and API key that
@@ -330,6 +333,47 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     }
 
     /**
+     * A connection the application lends when first asked (its lender may block, so it is asked on
+     * Reactor's bounded-elastic threads, never on the caller's), asked again if that failed.
+     */
+    private static final class LentConnector extends Connector {
+        private final Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
+        private final String name;
+        private final Duration timeout;
+        private final AutoCloseable onClose;
+        private CompletableFuture<Connection> connection;
+
+        LentConnector(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name,
+                      Duration timeout, AutoCloseable onClose) {
+            this.lender = lender;
+            this.name = name;
+            this.timeout = timeout;
+            this.onClose = onClose;
+        }
+
+        @Override
+        synchronized CompletionStage<Connection> connection() {
+            if (connection == null || connection.isCompletedExceptionally()) {
+                connection = Mono.fromCallable(() -> new Connection(Objects.requireNonNull(lender.get(),
+                                "the lender returned no connection"), timeout))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .toFuture();
+            }
+            return connection;
+        }
+
+        @Override
+        void close() {
+            runQuietly(onClose);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
      * A client and connection of this store's own, from a URL: Lettuce reconnects it after an
      * outage (within {@code retryInterval}) and rejects commands meanwhile; a first connection that
      * failed is tried again when asked for, no sooner than the client's retry interval.
@@ -413,6 +457,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     public static final class Builder {
         private RedisURI uri;
         private RedisClusterAsyncCommands<byte[], byte[]> commands;
+        private Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
         private String commandsName;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration timeout = Duration.ofMillis(500);
@@ -430,6 +475,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         public Builder url(String url) {
             this.uri = RedisURI.create(Objects.requireNonNull(url, "url"));
             this.commands = null;
+            this.lender = null;
             return this;
         }
 
@@ -445,6 +491,22 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         public Builder commands(RedisClusterAsyncCommands<byte[], byte[]> commands, String name) {
             this.commands = Objects.requireNonNull(commands, "commands");
             this.commandsName = Objects.requireNonNull(name, "name");
+            this.uri = null;
+            this.lender = null;
+            return this;
+        }
+
+        /**
+         * A connection the application lends on first use, e.g. from Spring Data Redis's
+         * {@code LettuceConnectionFactory}; as {@link #commands(RedisClusterAsyncCommands, String)},
+         * but {@code lender} is called only when the store first needs Redis (off the caller's
+         * thread: it may block), and again after it failed, so that an application starts even
+         * while Redis is down. Give back what it lent with {@link #onClose(AutoCloseable)}.
+         */
+        public Builder commands(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name) {
+            this.lender = Objects.requireNonNull(lender, "lender");
+            this.commandsName = Objects.requireNonNull(name, "name");
+            this.commands = null;
             this.uri = null;
             return this;
         }
@@ -478,12 +540,13 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
 
         /** The store; one built from a URL starts connecting now, in the background. */
         public RedisBudgetStore build() {
-            if (uri == null && commands == null) {
+            if (uri == null && commands == null && lender == null) {
                 throw new IllegalStateException("RedisBudgetStore needs a url(...) or commands(...)");
             }
             // Redis's and Bucket4j's own timeouts are only a backstop: the client applies the real ones
             Duration backstop = timeout.compareTo(BACKSTOP) > 0 ? timeout : BACKSTOP;
             Connector connector = uri != null ? new UrlConnector(uri, backstop, retryInterval, onClose)
+                    : lender != null ? new LentConnector(lender, commandsName, backstop, onClose)
                     : new GivenConnector(commands, commandsName, backstop, onClose);
             return new RedisBudgetStore(this, connector);
         }
