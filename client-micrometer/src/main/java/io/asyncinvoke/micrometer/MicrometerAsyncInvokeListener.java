@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <tr><td>{@value #JOBS_FAILED}</td><td>counter</td><td>model</td></tr>
  *   <tr><td>{@value #JOB_DURATION}</td><td>timer</td><td>model, status</td></tr>
  *   <tr><td>{@value #ACTIVE_WATCHES}</td><td>gauge</td><td>—</td></tr>
+ *   <tr><td>{@value #BUDGET_STORE_FALLBACKS}</td><td>counter</td><td>—</td></tr>
+ *   <tr><td>{@value #BUDGET_STORE_ON_FALLBACK}</td><td>gauge</td><td>—</td></tr>
  * </table>
  *
  * <p>Tag values: {@code operation} is {@code submit}, {@code status}, {@code get} or
@@ -50,7 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Jobs completed and failed, and their duration (from the job's {@code created_at} to its
  * {@code completed_at}), are counted by the watch that sees a job end: a job watched twice counts
- * twice. Recording never blocks, so it is safe on event-loop threads.
+ * twice. The budget store's meters count outages of a shared request budget
+ * ({@link io.asyncinvoke.client.spi.BudgetStore}, e.g. Redis): each time a client fell back to its
+ * own budget, and how many clients are on it now. Recording never blocks, so it is safe on event-loop threads.
  */
 public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener {
 
@@ -71,6 +75,11 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     /** Watches currently polling. */
     public static final String ACTIVE_WATCHES = "asyncinvoke.watches.active";
 
+    /** Times a client's budget store failed and the client fell back to its own budget (once per outage). */
+    public static final String BUDGET_STORE_FALLBACKS = "asyncinvoke.budget.store.fallbacks";
+    /** Clients counting on their own budget now because their budget store is unavailable. */
+    public static final String BUDGET_STORE_ON_FALLBACK = "asyncinvoke.budget.store.fallback.active";
+
     /** How many distinct model ids are used as tag values before the rest become {@code other}. */
     public static final int MAX_MODELS = ModelNames.MAX_MODELS;
 
@@ -83,10 +92,14 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     private final MeterProvider<Timer> jobDuration;
     private final AtomicInteger activeWatches;
     private final ModelNames models = new ModelNames();
+    private final Counter storeFallbacks;
+    private final AtomicInteger onFallback;
 
     // A registry keeps the first gauge registered under a name, so every listener bound to one
     // registry (say, two clients in one application) must count in the same place.
     private static final Map<MeterRegistry, AtomicInteger> ACTIVE_WATCHES_BY_REGISTRY =
+            Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<MeterRegistry, AtomicInteger> ON_FALLBACK_BY_REGISTRY =
             Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Registers the meters in {@code registry}. */
@@ -115,6 +128,17 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
         this.jobDuration = Timer.builder(JOB_DURATION)
                 .description("Time from a job's created_at to its completed_at")
                 .withRegistry(registry);
+        this.storeFallbacks = Counter.builder(BUDGET_STORE_FALLBACKS)
+                .description("Times a budget store failed and the client fell back to its own request budget")
+                .register(registry);
+        AtomicInteger[] createdFallback = new AtomicInteger[1];
+        this.onFallback = ON_FALLBACK_BY_REGISTRY.computeIfAbsent(registry, r -> createdFallback[0] = new AtomicInteger());
+        if (createdFallback[0] != null) {
+            Gauge.builder(BUDGET_STORE_ON_FALLBACK, onFallback, AtomicInteger::get)
+                    .description("Clients on their own request budget while their budget store is unavailable")
+                    .strongReference(true)
+                    .register(registry);
+        }
         if (created[0] != null) {
             Gauge.builder(ACTIVE_WATCHES, activeWatches, AtomicInteger::get)
                     .description("Watches currently polling a job")
@@ -137,6 +161,17 @@ public final class MicrometerAsyncInvokeListener implements AsyncInvokeListener 
     @Override
     public void rateLimitWait(Exchange exchange, Duration delay) {
         rateLimitWaits.record(delay);
+    }
+
+    @Override
+    public void budgetStoreUnavailable(String store, Throwable cause) {
+        storeFallbacks.increment();
+        onFallback.incrementAndGet();
+    }
+
+    @Override
+    public void budgetStoreRestored(String store, Duration outage) {
+        onFallback.decrementAndGet();
     }
 
     @Override

@@ -121,6 +121,18 @@ class MicrometerAsyncInvokeListenerTest {
     }
 
     @Test
+    void budgetStoreOutagesAreCountedAndTheClientsOnTheirOwnBudgetGauged() {
+        MicrometerAsyncInvokeListener a = new MicrometerAsyncInvokeListener(registry);
+        MicrometerAsyncInvokeListener b = new MicrometerAsyncInvokeListener(registry);
+        a.budgetStoreUnavailable("redis://127.0.0.1:6379", new IllegalStateException("refused"));
+        b.budgetStoreUnavailable("redis://127.0.0.1:6379", new IllegalStateException("refused"));
+        assertThat(registry.get(MicrometerAsyncInvokeListener.BUDGET_STORE_FALLBACKS).counter().count()).isEqualTo(2);
+        assertThat(registry.get(MicrometerAsyncInvokeListener.BUDGET_STORE_ON_FALLBACK).gauge().value()).isEqualTo(2);
+        a.budgetStoreRestored("redis://127.0.0.1:6379", Duration.ofSeconds(3));
+        assertThat(registry.get(MicrometerAsyncInvokeListener.BUDGET_STORE_ON_FALLBACK).gauge().value()).isEqualTo(1);
+    }
+
+    @Test
     void theGaugeCountsWatchesInFlight() throws InterruptedException {
         sim = restartWith(Simulator.builder().queuedFor(Duration.ofMinutes(5)));
         String id = client.submit(InvokeRequests.image(IMAGE).prompt("x").build()).block(WAIT).getRequestId();

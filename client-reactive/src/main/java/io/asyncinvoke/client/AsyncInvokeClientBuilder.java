@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.spi.BudgetStore;
 import io.asyncinvoke.client.spi.JobTransport;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -55,6 +56,7 @@ public final class AsyncInvokeClientBuilder {
     private DownloadOptions downloadOptions = DownloadOptions.defaults();
     private JobTransport transport;
     private AsyncInvokeListener listener = AsyncInvokeListener.NONE;
+    private BudgetStore budgetStore;
     private Function<String, String> environment = System::getenv;
 
     /** A builder with the defaults above. */
@@ -129,6 +131,26 @@ public final class AsyncInvokeClientBuilder {
      */
     public AsyncInvokeClientBuilder requestBudget(RequestBudgetOptions requestBudget) {
         this.requestBudget = Objects.requireNonNull(requestBudget, "requestBudget");
+        return this;
+    }
+
+    /**
+     * Keeps the request budget in {@code store}, shared with every client of the same endpoint and
+     * API key that uses the same store, in this process or others: e.g.
+     * {@code RedisBudgetStore.create("redis://127.0.0.1:6379")} from {@code io.asyncinvoke:client-redis}.
+     * The buckets are the ones {@link #requestBudget(RequestBudgetOptions)} describes, and the rules
+     * those of the in-process budget: every attempt takes a token, the service's rate-limit answers
+     * shrink or hold the budget, for every client sharing it. When the store fails or is slow, the
+     * client counts its requests on its own in-process budget until the store answers again (see
+     * {@link BudgetStore}): no request fails or waits because of it.
+     *
+     * <p>Default: none, the budget lives in this client's memory. Ignored when the budget is
+     * {@link RequestBudgetOptions#disabled()} or a {@link #transport(JobTransport)} is set.
+     *
+     * @param store the store, or {@code null} for the in-process budget
+     */
+    public AsyncInvokeClientBuilder budgetStore(BudgetStore store) {
+        this.budgetStore = store;
         return this;
     }
 
@@ -226,8 +248,11 @@ public final class AsyncInvokeClientBuilder {
         Redactor redactor = new Redactor(key);
         RetryPolicy retries = new RetryPolicy(retryOptions, listener);
         // Media hosts are not the API: downloads neither carry the key nor spend the API's budget.
-        JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor,
-                RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay()), maxResponseBytes,
+        RequestGate budget = budgetStore != null && requestBudget.isEnabled()
+                ? StoredBudget.of(budgetStore, StoredBudget.spec(target.identity(), target.display, key, requestBudget),
+                        requestBudget, listener, retryOptions.maxServerDelay())
+                : RequestBudget.of(requestBudget, listener, retryOptions.maxServerDelay());
+        JobApi jobApi = new HttpJobApi(api, target.basePath, retries, listener, redactor, budget, maxResponseBytes,
                 ConcurrencyLimit.of(base.configuration().connectionProvider() == null ? 0
                         : base.configuration().connectionProvider().maxConnections()));
         return new AsyncInvokeAsyncClient(jobApi, pollingOptions, listener, target.display,
@@ -264,7 +289,8 @@ public final class AsyncInvokeClientBuilder {
     @Override
     public String toString() {
         return "AsyncInvokeClientBuilder{endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "unset" : AsyncInvokeDefaults.REDACTED)
-                + ", polling=" + pollingOptions + ", retry=" + retryOptions + ", budget=" + requestBudget + '}';
+                + ", polling=" + pollingOptions + ", retry=" + retryOptions + ", budget=" + requestBudget
+                + (budgetStore == null ? "" : ", budgetStore=" + budgetStore) + '}';
     }
 
     /** A checked endpoint: origin for the HTTP client, path prefix for requests. */
@@ -277,6 +303,11 @@ public final class AsyncInvokeClientBuilder {
             this.origin = origin;
             this.basePath = basePath;
             this.display = display;
+        }
+
+        /** The endpoint as one string whatever its spelling (host names are case-insensitive), for the budget's identity. */
+        String identity() {
+            return origin.toLowerCase(Locale.ROOT) + basePath;
         }
 
         static Endpoint parse(String endpoint, boolean allowInsecureHttp) {

@@ -43,7 +43,7 @@ final class HttpJobApi implements JobApi {
     private final RetryPolicy retries;
     private final AsyncInvokeListener listener;
     private final Redactor redactor;
-    private final RequestBudget budget;
+    private final RequestGate budget;
     private final long maxBodyBytes;
     private final ConcurrencyLimit inFlight;
 
@@ -57,7 +57,7 @@ final class HttpJobApi implements JobApi {
      * @param inFlight       how many attempts may be in flight at once (the pool's connections)
      */
     HttpJobApi(HttpClient http, String basePath, RetryPolicy retries, AsyncInvokeListener listener,
-               Redactor redactor, RequestBudget budget, long maxBodyBytes, ConcurrencyLimit inFlight) {
+               Redactor redactor, RequestGate budget, long maxBodyBytes, ConcurrencyLimit inFlight) {
         this.http = http;
         this.get = http.get();
         this.basePath = basePath;

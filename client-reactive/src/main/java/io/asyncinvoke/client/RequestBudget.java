@@ -29,7 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code Retry-After} ({@link RetryOptions#maxServerDelay()}): while such a hold lasts, requests
  * fail at once with {@link RateLimitedException} saying when to come back, instead of hanging.
  */
-final class RequestBudget {
+final class RequestBudget implements RequestGate {
 
     /** A budget that lets everything through at once. */
     static final RequestBudget UNLIMITED = new RequestBudget(RequestBudgetOptions.disabled(), AsyncInvokeListener.NONE,
@@ -84,7 +84,8 @@ final class RequestBudget {
     }
 
     /** As {@link #gate(Mono)}, a wait reported as one of {@code attempt}. */
-    <T> Mono<T> gate(Call.Attempt attempt, Mono<T> request) {
+    @Override
+    public <T> Mono<T> gate(Call.Attempt attempt, Mono<T> request) {
         return isEnabled() ? new Gated<>(attempt, request) : request;
     }
 
@@ -93,11 +94,17 @@ final class RequestBudget {
         return isEnabled() ? acquire : Mono.empty();
     }
 
+    /** As {@link #acquire()}, a wait reported as one of {@code attempt} (may be null). */
+    Mono<Void> acquire(Call.Attempt attempt) {
+        return !isEnabled() ? Mono.empty() : attempt == null ? acquire : new Acquire(attempt);
+    }
+
     /**
      * Adjusts the budget to what an answer said about the service's own count. Never throws: the
      * answer it comes with (a job just created, say) must reach the caller whatever the headers.
      */
-    void onAnswer(int statusCode, RateLimitInfo info) {
+    @Override
+    public void onAnswer(int statusCode, RateLimitInfo info) {
         if (!isEnabled() || (statusCode != 429 && info.isEmpty())) {
             return;
         }
@@ -120,11 +127,7 @@ final class RequestBudget {
                 // Another process may share the key: never believe we have more than the service says.
                 shortest.tokens = Math.min(shortest.tokens, Math.max(0, remaining));
             }
-            long holdNanos = wait != null ? wait.toNanos() : 0;
-            if (statusCode == 429) {
-                // the vendor's advice: wait at least a second after a rejection, even when its reset says 0
-                holdNanos = Math.max(holdNanos, MIN_429_HOLD_NANOS);
-            }
+            long holdNanos = holdNanos(statusCode, wait);
             if (holdNanos > 0) {
                 if (now + holdNanos - holdUntilNanos > 0) {
                     holdUntilNanos = now + holdNanos;
@@ -140,9 +143,30 @@ final class RequestBudget {
         failAll(refused, tooLong);
     }
 
+    /**
+     * How long an answer holds every request, in nanoseconds (0 for not at all): what the service
+     * asked for ({@code wait}, from {@link RateLimitInfo#serverRequestedDelay}), and at least a
+     * second after a 429. The same rule for the in-process and a stored budget.
+     */
+    static long holdNanos(int statusCode, Duration wait) {
+        long holdNanos = wait != null ? wait.toNanos() : 0;
+        if (statusCode == 429) {
+            // the vendor's advice: wait at least a second after a rejection, even when its reset says 0
+            holdNanos = Math.max(holdNanos, MIN_429_HOLD_NANOS);
+        }
+        return holdNanos;
+    }
+
     /** The error for a request arriving now, when the current hold lasts longer than a request waits; else null. */
     private RateLimitedException holdTooLong(long now) {
-        long left = holdUntilNanos - now;
+        return holdTooLong(holdUntilNanos - now, maxWaitNanos, holdInfo);
+    }
+
+    /**
+     * The error for a request arriving {@code left} nanoseconds before the end of a hold, when that
+     * is longer than a request waits; else null.
+     */
+    static RateLimitedException holdTooLong(long left, long maxWaitNanos, RateLimitInfo holdInfo) {
         if (left <= maxWaitNanos) {
             return null;
         }
@@ -426,6 +450,24 @@ final class RequestBudget {
         }
     }
 
+    /**
+     * The tokens a bucket of {@code limit} requests per window holds at most: the burst's share of
+     * the limit, less a margin for latency and clock differences (what leaves together may arrive
+     * apart). The same sizing for the in-process and a stored budget.
+     */
+    static long capacity(int limit, double burst) {
+        return Math.max(1, Math.min(Math.round(burst * limit), effective(limit) - 1));
+    }
+
+    /** The tokens such a bucket gains over one window, so that no window sees more than the limit less the margin. */
+    static long refillTokens(int limit, double burst) {
+        return Math.max(1, effective(limit) - capacity(limit, burst));
+    }
+
+    private static int effective(int limit) {
+        return limit - Math.max(1, (int) Math.ceil(limit * 0.02));
+    }
+
     /** One limit's bucket: tokens refill continuously so that no window exceeds the limit. */
     private static final class Bucket {
         private final int configured;
@@ -448,11 +490,8 @@ final class RequestBudget {
 
         private void size(int limit) {
             this.requests = limit;
-            // a margin for latency and clock differences: what leaves together may arrive apart
-            int effective = limit - Math.max(1, (int) Math.ceil(limit * 0.02));
-            double cap = Math.max(1, Math.min(Math.round(burst * limit), effective - 1));
-            this.capacity = cap;
-            this.tokensPerNano = Math.max(1, effective - cap) / (double) windowNanos;
+            this.capacity = capacity(limit, burst);
+            this.tokensPerNano = refillTokens(limit, burst) / (double) windowNanos;
             this.tokens = Math.min(tokens, capacity);
         }
 

@@ -75,6 +75,25 @@ public interface AsyncInvokeListener {
     }
 
     /**
+     * The client's {@link BudgetStore} failed or did not answer in time: its requests count on the
+     * client's own, in-process budget from now on, until the store answers again. Once per outage,
+     * not per request.
+     *
+     * @param store what {@code toString()} of the store says (no credentials)
+     * @param cause the failure, or the timeout
+     */
+    default void budgetStoreUnavailable(String store, Throwable cause) {
+    }
+
+    /**
+     * The {@link BudgetStore} answered again after an outage: the shared budget is used again.
+     *
+     * @param outage how long the client counted on its own budget
+     */
+    default void budgetStoreRestored(String store, Duration outage) {
+    }
+
+    /**
      * The service accepted {@code job} (with its request_id), in answer to {@code exchange} (whose
      * {@link Exchange#call()} is the submit-and-watch it began, if any).
      */

@@ -57,6 +57,20 @@ final class CompositeListener implements AsyncInvokeListener {
     }
 
     @Override
+    public void budgetStoreUnavailable(String store, Throwable cause) {
+        for (AsyncInvokeListener listener : listeners) {
+            listener.budgetStoreUnavailable(store, cause);
+        }
+    }
+
+    @Override
+    public void budgetStoreRestored(String store, Duration outage) {
+        for (AsyncInvokeListener listener : listeners) {
+            listener.budgetStoreRestored(store, outage);
+        }
+    }
+
+    @Override
     public void jobSubmitted(Exchange exchange, Job job) {
         for (AsyncInvokeListener listener : listeners) {
             listener.jobSubmitted(exchange, job);

@@ -332,6 +332,27 @@ public class AsyncInvokeProperties {
         /** The share of each limit that may be sent at once from an idle start (above 0, at most 0.5). */
         private double burst = 0.2;
 
+        /**
+         * Where the budget is kept: "local" (this client's memory) or "redis" (shared by every
+         * process of the same endpoint and key through Redis; needs io.asyncinvoke:client-redis, and
+         * async-invoke.budget.redis.url or the application's Spring Data Redis Lettuce connection).
+         */
+        private Store store = Store.LOCAL;
+
+        private final Redis redis = new Redis();
+
+        public Store getStore() {
+            return store;
+        }
+
+        public void setStore(Store store) {
+            this.store = store;
+        }
+
+        public Redis getRedis() {
+            return redis;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -379,6 +400,71 @@ public class AsyncInvokeProperties {
                     (o, n) -> o.and(n, Duration.ofHours(1)));
             return set(options, "budget.burst", burst, "a number above 0.0 and at most 0.5",
                     RequestBudgetOptions::withBurst);
+        }
+    }
+
+    /** Where the request budget is kept. */
+    public enum Store {
+        /** In the client's memory, for this process alone. */
+        LOCAL,
+        /** In Redis, shared by every process of the same endpoint and API key. */
+        REDIS
+    }
+
+    /** The budget in Redis ({@code async-invoke.budget.store=redis}); see {@code io.asyncinvoke.redis.RedisBudgetStore}. */
+    public static class Redis {
+
+        /**
+         * The Redis to keep the budget in (redis://host:port, rediss:// for TLS,
+         * redis://:password@host:port/db). Unset: the application's Spring Data Redis Lettuce connection.
+         */
+        private String url;
+
+        /** The start of every key the budget writes. */
+        private String keyPrefix = "async-invoke:budget:";
+
+        /** How long Redis may take to hand out a token before the client uses its own budget for a while. */
+        private Duration timeout = Duration.ofMillis(500);
+
+        /** How long the client stays on its own budget after Redis failed before trying it again. */
+        private Duration retryInterval = Duration.ofSeconds(5);
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        @Override
+        public String toString() {
+            // the URL may carry a password
+            return "Redis{url=" + (url == null ? "unset" : "[set]") + ", keyPrefix=" + keyPrefix + '}';
         }
     }
 

@@ -33,12 +33,17 @@ class ConfigurationMetadataTest {
                 "async-invoke.retry.max-attempts", "async-invoke.retry.min-backoff", "async-invoke.retry.max-backoff",
                 "async-invoke.retry.jitter", "async-invoke.retry.max-server-delay", "async-invoke.metrics.enabled",
                 "async-invoke.polling.endpoint", "async-invoke.max-response-bytes", "async-invoke.download.max-bytes",
-                "async-invoke.download.timeout", "async-invoke.observations.enabled");
+                "async-invoke.download.timeout", "async-invoke.observations.enabled", "async-invoke.budget.store", "async-invoke.budget.redis.url",
+                "async-invoke.budget.redis.key-prefix", "async-invoke.budget.redis.timeout",
+                "async-invoke.budget.redis.retry-interval");
         properties.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
         assertThat(properties.get("async-invoke.polling.timeout").get("defaultValue").asText()).isEqualTo("10m");
         assertThat(properties.get("async-invoke.polling.interval").has("defaultValue"))
                 .as("unset, so that the library's adaptive schedule stays on").isFalse();
         assertThat(properties.get("async-invoke.budget.per-minute").get("defaultValue").asInt()).isEqualTo(250);
+        assertThat(properties.get("async-invoke.budget.store").get("defaultValue").asText()).isEqualTo("local");
+        assertThat(properties.get("async-invoke.budget.redis.url").has("defaultValue"))
+                .as("unset: the application's Spring Data Redis connection").isFalse();
         assertThat(properties.get("async-invoke.endpoint").get("defaultValue").asText())
                 .as("the IDE's default is the library's (additional metadata: the processor cannot read the constant)")
                 .isEqualTo(io.asyncinvoke.client.AsyncInvokeDefaults.ENDPOINT);
@@ -52,6 +57,7 @@ class ConfigurationMetadataTest {
             imports = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(imports.lines()).containsExactly(AsyncInvokeAutoConfiguration.class.getName(),
-                AsyncInvokeMetricsAutoConfiguration.class.getName(), AsyncInvokeObservationAutoConfiguration.class.getName());
+                AsyncInvokeMetricsAutoConfiguration.class.getName(), AsyncInvokeObservationAutoConfiguration.class.getName(),
+                AsyncInvokeRedisBudgetAutoConfiguration.class.getName());
     }
 }

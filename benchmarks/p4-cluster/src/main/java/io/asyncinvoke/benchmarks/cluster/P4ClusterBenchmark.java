@@ -1,0 +1,210 @@
+package io.asyncinvoke.benchmarks.cluster;
+
+import io.asyncinvoke.client.AsyncInvokeAsyncClient;
+import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.InvokeRequests;
+import io.asyncinvoke.client.RequestBudgetOptions;
+import io.asyncinvoke.client.spi.BudgetStore;
+import io.asyncinvoke.redis.RedisBudgetStore;
+import io.asyncinvoke.redis.RedisServer;
+import io.asyncinvoke.redis.Workers;
+import io.asyncinvoke.simulator.Simulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * P4-cluster: several processes sharing one key against one simulator that enforces 60 requests
+ * per window (the service's per-minute limit with time scaled down), each with the client's budget
+ * of the same 60 per window, kept in process or shared through Redis; and what the Redis budget
+ * costs per request against the in-process one.
+ *
+ * <p>Part 1, per variant ("local": each process its own budget; "redis": one budget in Redis):
+ * {@code processes} JVMs ({@code BudgetWorker}) start together and run {@code jobs} image jobs each at
+ * once (queued 200 ms, running 2 s, polled every 250 ms: together they ask for more than the limit
+ * allows); counted from the simulator: requests, 429s; per process: when its last job completed
+ * (ms after the start), whose spread says how fair the budget was.
+ *
+ * <p>Part 2: a token from the Redis budget directly ({@code BudgetStore.Budget.tryTake}, sequential,
+ * a budget that never runs out): latency, and Redis commands per token from
+ * {@code INFO commandstats}; then one client's sequential reads of a job over loopback, with the
+ * in-process budget and with the Redis one: latency per request.
+ *
+ * <p>{@code java -jar benchmarks/p4-cluster/target/p4-cluster.jar [processes=3] [jobs=15] [windowSeconds=10] [takes=5000] [reads=2000]}
+ * (needs {@code redis-server}; Debian: {@code apt-get install -y redis-server}).
+ */
+public final class P4ClusterBenchmark {
+
+    static final int LIMIT = 60;
+
+    private P4ClusterBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int processes = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        Duration window = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 10);
+        int takes = args.length > 3 ? Integer.parseInt(args[3]) : 5000;
+        int reads = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
+        Path redisServer = RedisServer.find().orElseThrow(() ->
+                new IllegalStateException("redis-server is not installed (Debian: apt-get install -y redis-server)"));
+
+        System.out.printf(Locale.ROOT, "P4-cluster: %d processes x %d jobs, one key, simulator enforcing %d per %ds;"
+                + " client budget %d per %ds%n", processes, jobs, LIMIT, window.toSeconds(), LIMIT, window.toSeconds());
+        System.out.println("machine: " + machine());
+        try (RedisServer redis = RedisServer.start(redisServer)) {
+            for (String variant : List.of("local", "redis")) {
+                Run run = multiProcess(processes, jobs, window, variant.equals("redis") ? redis.url() : "-");
+                System.out.println(run.line(variant));
+            }
+            Cost cost = costPerToken(redis, takes);
+            System.out.printf(Locale.ROOT, "redis token (tryTake, sequential, %d): p50 %.0f us, p99 %.0f us, mean %.0f us;"
+                            + " %.2f Redis commands per token (%s), 2 round trips%n", takes, cost.p50Micros, cost.p99Micros,
+                    cost.meanMicros, cost.commandsPerTake, cost.commands);
+            double[] local = reads(null, reads);
+            try (RedisBudgetStore store = RedisBudgetStore.create(redis.url())) {
+                double[] shared = reads(store, reads);
+                System.out.printf(Locale.ROOT, "client read over loopback (%d sequential): in-process budget p50 %.0f us"
+                                + " mean %.0f us; redis budget p50 %.0f us mean %.0f us; redis costs %+.0f us per request (p50)%n",
+                        reads, local[0], local[1], shared[0], shared[1], shared[0] - local[0]);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** What one multi-process run measured. */
+    static final class Run {
+        long requests;
+        long tooMany;
+        long completed;
+        long failed;
+        long[] lastMillis;
+        long wallMillis;
+        List<Long> fallbacks = new ArrayList<>();
+
+        String line(String variant) {
+            long[] sorted = lastMillis.clone();
+            Arrays.sort(sorted);
+            double spread = sorted[sorted.length - 1] == 0 ? 0
+                    : 100.0 * (sorted[sorted.length - 1] - sorted[0]) / sorted[sorted.length - 1];
+            return String.format(Locale.ROOT, "%-5s  requests %4d  429s %3d (%4.1f %%)  jobs %d completed, %d failed;"
+                            + " each process's last job done at %s ms (spread %.0f %% of the slowest); wall %.1f s%s",
+                    variant, requests, tooMany, requests == 0 ? 0 : 100.0 * tooMany / requests, completed, failed,
+                    Arrays.toString(lastMillis), spread, wallMillis / 1000.0,
+                    fallbacks.stream().mapToLong(Long::longValue).sum() == 0 ? "" : "; fallbacks " + fallbacks);
+        }
+    }
+
+    static Run multiProcess(int processes, int jobs, Duration window, String redisUrl) throws Exception {
+        try (Simulator sim = Simulator.builder().rateLimit(LIMIT, window).journalCapacity(100_000)
+                .queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofSeconds(2)).start();
+             Workers workers = Workers.start(processes, sim.baseUrl(), sim.apiKey(), redisUrl, String.valueOf(jobs),
+                     String.valueOf(LIMIT), String.valueOf(window.toMillis()), "250")) {
+            long start = System.nanoTime();
+            workers.go();
+            if (!workers.await(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("a worker did not finish: " + workers.list());
+            }
+            Run run = new Run();
+            run.wallMillis = (System.nanoTime() - start) / 1_000_000;
+            run.requests = sim.journal().requests().size();
+            run.tooMany = sim.journal().countStatus(429);
+            run.lastMillis = new long[processes];
+            for (int i = 0; i < processes; i++) {
+                Map<String, Long> r = workers.list().get(i).result();
+                run.completed += r.get("completed");
+                run.failed += r.get("failed");
+                run.lastMillis[i] = r.get("last");
+                run.fallbacks.add(r.get("unavailable"));
+            }
+            return run;
+        }
+    }
+
+    /** Latency of one token from Redis, and commands per token. */
+    static final class Cost {
+        double p50Micros;
+        double p99Micros;
+        double meanMicros;
+        double commandsPerTake;
+        String commands;
+    }
+
+    static Cost costPerToken(RedisServer redis, int takes) {
+        try (RedisBudgetStore store = RedisBudgetStore.builder().url(redis.url()).timeout(Duration.ofSeconds(5)).build()) {
+            BudgetStore.Budget budget = store.open(new BudgetStore.Spec("00000000000000000000000000000000", "benchmark",
+                    List.of(new BudgetStore.Bandwidth(1_000_000_000L, 1_000_000_000L, Duration.ofSeconds(1)))));
+            for (int i = 0; i < Math.min(2000, takes); i++) {
+                budget.tryTake().toCompletableFuture().join();
+            }
+            String[] names = {"pttl", "get", "eval", "evalsha", "set", "pexpire"};
+            long[] before = new long[names.length];
+            for (int i = 0; i < names.length; i++) {
+                before[i] = redis.calls(names[i]);
+            }
+            double[] micros = new double[takes];
+            long total = System.nanoTime();
+            for (int i = 0; i < takes; i++) {
+                long t0 = System.nanoTime();
+                if (!budget.tryTake().toCompletableFuture().join().isGranted()) {
+                    throw new IllegalStateException("the benchmark's budget ran out");
+                }
+                micros[i] = (System.nanoTime() - t0) / 1000.0;
+            }
+            total = System.nanoTime() - total;
+            Cost cost = new Cost();
+            long sum = 0;
+            StringBuilder per = new StringBuilder();
+            for (int i = 0; i < names.length; i++) {
+                long calls = redis.calls(names[i]) - before[i];
+                sum += calls;
+                if (calls > 0) {
+                    per.append(per.length() == 0 ? "" : ", ").append(names[i].toUpperCase(Locale.ROOT)).append(' ')
+                            .append(String.format(Locale.ROOT, "%.2f", (double) calls / takes));
+                }
+            }
+            Arrays.sort(micros);
+            cost.p50Micros = micros[takes / 2];
+            cost.p99Micros = micros[(int) (takes * 0.99)];
+            cost.meanMicros = total / 1000.0 / takes;
+            cost.commandsPerTake = (double) sum / takes;
+            cost.commands = per.toString();
+            return cost;
+        }
+    }
+
+    /** p50 and mean latency (µs) of sequential reads of one job, with the given store (null: in process). */
+    static double[] reads(RedisBudgetStore store, int reads) {
+        try (Simulator sim = Simulator.builder().journal(false).queuedFor(Duration.ofMinutes(10)).start()) {
+            AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
+                    .requestBudget(RequestBudgetOptions.of(1_000_000, Duration.ofMinutes(1)))
+                    .budgetStore(store).buildAsyncClient();
+            String id = client.submit(InvokeRequests.image("fal-ai/flux/schnell").prompt("x").build())
+                    .block(Duration.ofSeconds(10)).getRequestId();
+            for (int i = 0; i < Math.min(1000, reads); i++) {
+                client.get(id).block(Duration.ofSeconds(10));
+            }
+            double[] micros = new double[reads];
+            long total = System.nanoTime();
+            for (int i = 0; i < reads; i++) {
+                long t0 = System.nanoTime();
+                client.get(id).block(Duration.ofSeconds(10));
+                micros[i] = (System.nanoTime() - t0) / 1000.0;
+            }
+            total = System.nanoTime() - total;
+            Arrays.sort(micros);
+            return new double[] {micros[reads / 2], total / 1000.0 / reads};
+        }
+    }
+
+    static String machine() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "%d cores, load average %.2f at start, %s %s",
+                Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"));
+    }
+}

@@ -1,0 +1,144 @@
+package io.asyncinvoke.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link BudgetWorker} processes: real separate JVMs on this test's class path, started together
+ * ({@code GO} once all are ready), their output collected. Used by the tests and the P4-cluster benchmark.
+ */
+public final class Workers implements AutoCloseable {
+
+    private final List<Worker> workers = new ArrayList<>();
+
+    /** Starts {@code n} workers with the same arguments and waits until each is ready. */
+    public static Workers start(int n, String... args) throws IOException, InterruptedException {
+        Workers all = new Workers();
+        for (int i = 0; i < n; i++) {
+            all.workers.add(new Worker(i, args));
+        }
+        for (Worker w : all.workers) {
+            if (!w.ready.await(60, TimeUnit.SECONDS)) {
+                all.close();
+                throw new IllegalStateException("worker " + w.index + " did not start: " + w.lines);
+            }
+        }
+        return all;
+    }
+
+    /** Tells every worker to begin. */
+    public void go() throws IOException {
+        for (Worker w : workers) {
+            w.stdin.write("GO\n".getBytes(StandardCharsets.UTF_8));
+            w.stdin.flush();
+        }
+    }
+
+    /** Waits for every worker to end, at most {@code timeout} overall; false if one did not. */
+    public boolean await(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Worker w : workers) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !w.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+            w.drained.await(10, TimeUnit.SECONDS);
+        }
+        return true;
+    }
+
+    public List<Worker> list() {
+        return workers;
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.process.destroyForcibly();
+        }
+    }
+
+    /** One worker process and what it printed. */
+    public static final class Worker {
+        final int index;
+        final Process process;
+        final OutputStream stdin;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final CountDownLatch ready = new CountDownLatch(1);
+        final CountDownLatch drained = new CountDownLatch(1);
+
+        Worker(int index, String... args) throws IOException {
+            this.index = index;
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.add("-XX:TieredStopAtLevel=1");
+            command.add("-cp");
+            command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+            command.add(BudgetWorker.class.getName());
+            command.addAll(List.of(args));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            stdin = process.getOutputStream();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        lines.add(line);
+                        if (line.equals("READY")) {
+                            ready.countDown();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                } finally {
+                    ready.countDown();
+                    drained.countDown();
+                }
+            }, "worker-" + index + "-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Everything it printed. */
+        public List<String> lines() {
+            return lines;
+        }
+
+        /** Its RESULT line as numbers. */
+        public Map<String, Long> result() {
+            for (String line : lines) {
+                if (line.startsWith("RESULT ")) {
+                    Map<String, Long> values = new HashMap<>();
+                    for (String pair : line.substring(7).split(" ")) {
+                        String[] kv = pair.split("=");
+                        values.put(kv[0], Long.parseLong(kv[1]));
+                    }
+                    return values;
+                }
+            }
+            throw new IllegalStateException("worker " + index + " printed no result: " + lines);
+        }
+
+        /** How many lines contain {@code text}. */
+        public long count(String text) {
+            return lines.stream().filter(l -> l.contains(text)).count();
+        }
+
+        @Override
+        public String toString() {
+            return "worker " + index + ": " + String.join("\n  ", lines);
+        }
+    }
+}
