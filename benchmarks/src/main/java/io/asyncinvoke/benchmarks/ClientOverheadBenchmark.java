@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import reactor.core.publisher.Flux;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * P1: client CPU per poll and end-to-end jobs per second, this library against (a) raw
@@ -19,7 +20,10 @@ import reactor.core.publisher.Flux;
  * measured here is the client's. Its jobs take 1 ms (queued) and nothing else: zero service
  * latency, yet every job needs a poll. Each contender polls with the same fixed 2 ms
  * schedule, keeps the same number of operations in flight, and does the same requests (submit,
- * then {@code GET /v1/async-invoke/{id}} until it shows the end), each on a connection pool of its own. Each round runs the
+ * then, from 2 ms after it, {@code GET /v1/async-invoke/{id}} until it shows the end: two requests
+ * per job), each on a connection pool of its own (Reactor Netty's default size, 16 connections on
+ * up to 8 cores, fewer than the 32 operations in flight; {@code -Dreactor.netty.pool.maxConnections=64}
+ * gives every pool 64, the webclient's global one included). Each round runs the
  * contenders in a new order so that machine noise spreads over all of them, and each measured
  * block starts after a full GC, so that none pays for the garbage of the one before; medians and
  * [min-max] over the measured rounds are printed, and the ratios of contenders measured in the
@@ -132,8 +136,9 @@ public final class ClientOverheadBenchmark {
             long start = System.nanoTime();
             Map<String, Figures> figures = run(sim.baseUrl(), sim.apiKey(), 3, rounds, polls, jobs);
             System.out.printf(Locale.ROOT, "P1 client overhead: %s; %d measured rounds after 3 warm-up, %d polls and "
-                    + "%d jobs per round and contender, %d in flight, %.0f s%n", Stats.machine(), rounds, polls, jobs,
-                    CONCURRENCY, (System.nanoTime() - start) / 1e9);
+                    + "%d jobs per round and contender, %d in flight, pools of %d connections "
+                    + "(-Dreactor.netty.pool.maxConnections), %.0f s%n", Stats.machine(), rounds, polls, jobs,
+                    CONCURRENCY, ConnectionProvider.DEFAULT_POOL_MAX_CONNECTIONS, (System.nanoTime() - start) / 1e9);
             System.out.printf(Locale.ROOT, "%-34s %26s %26s %26s %26s %26s %26s%n", "contender",
                     "CPU us/poll med [min-max]", "polls/s", "jobs/s", "CPU us/job", "app-thread CPU us/poll",
                     "app-thread CPU us/job");

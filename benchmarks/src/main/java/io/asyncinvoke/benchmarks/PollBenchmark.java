@@ -25,7 +25,7 @@ import reactor.core.publisher.Flux;
  * in a child JVM (zero service latency), {@value #IN_FLIGHT} operations in flight. With
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is the client's allocation per poll or per job.
  *
- * <p>{@code java -jar benchmarks/target/benchmarks.jar StatusPollBenchmark -prof gc}
+ * <p>{@code java -jar benchmarks/target/benchmarks.jar PollBenchmark -prof gc}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

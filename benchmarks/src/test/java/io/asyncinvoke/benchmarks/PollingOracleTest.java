@@ -3,8 +3,10 @@ package io.asyncinvoke.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.asyncinvoke.client.PollingPolicyBenchmarkAccess;
+import io.asyncinvoke.client.PollingOptions;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -111,7 +113,7 @@ class PollingOracleTest {
 
     @Test
     void aSmallP3RunPutsTheOracleBelowEveryOtherPolicy() {
-        PollingPolicyBenchmarkAccess.SmallRun run = PollingPolicyBenchmarkAccess.smallRun(300, 1);
+        SmallRun run = smallRun(300, 1);
 
         for (int k = 0; k < run.lambdas.length; k++) {
             double lambda = run.lambdas[k];
@@ -131,5 +133,44 @@ class PollingOracleTest {
         // No goal is checked on 300 jobs (noise and the cold start dominate); only that the default
         // does not beat the optimum by more than sampling noise.
         assertThat(run.defaultOverOracle).isGreaterThan(0.85).isFinite();
+    }
+
+    /** A small P3 run: every policy through the client, and the oracle's frontier, on the same jobs. */
+    private static final class SmallRun {
+        double[] lambdas;
+        /** Per λ: the oracle's polls per job and mean delay on the jobs. */
+        double[] oraclePolls;
+        double[] oracleDelays;
+        /** Per policy: polls per job and mean delay. */
+        final Map<String, double[]> policies = new LinkedHashMap<>();
+        /** The default's polls per job over the oracle's at the default's mean delay (all jobs). */
+        double defaultOverOracle;
+    }
+
+    private static SmallRun smallRun(int jobs, long seed) {
+        List<PollingPolicyBenchmark.SimJob> mix = PollingPolicyBenchmark.mix(jobs, seed);
+        SmallRun run = new SmallRun();
+        run.lambdas = PollingPolicyBenchmark.frontierLambdas();
+        List<Map<String, PollingOracle.Schedule>> frontier =
+                PollingPolicyBenchmark.sweep(run.lambdas, Double.POSITIVE_INFINITY);
+        run.oraclePolls = new double[run.lambdas.length];
+        run.oracleDelays = new double[run.lambdas.length];
+        for (int k = 0; k < run.lambdas.length; k++) {
+            PollingPolicyBenchmark.Outcome o = PollingPolicyBenchmark.oracle(frontier.get(k), mix);
+            run.oraclePolls[k] = o.pollsPerJob();
+            run.oracleDelays[k] = o.meanDelay();
+        }
+        PollingPolicyBenchmark.Outcome ours = null;
+        for (Map.Entry<String, PollingOptions> policy : PollingPolicyBenchmark.policies().entrySet()) {
+            PollingPolicyBenchmark.Outcome o = PollingPolicyBenchmark.run(policy.getValue(), mix);
+            run.policies.put(policy.getKey(), new double[] {o.pollsPerJob(), o.meanDelay()});
+            if (policy.getKey().equals(PollingPolicyBenchmark.DEFAULT)) {
+                ours = o;
+            }
+        }
+        PollingOracle.Figures there =
+                PollingPolicyBenchmark.oracleAt(ours, mix, frontier, Double.POSITIVE_INFINITY, 0, jobs);
+        run.defaultOverOracle = ours.pollsPerJob() / there.pollsPerJob;
+        return run;
     }
 }

@@ -1,17 +1,23 @@
-package io.asyncinvoke.client;
+package io.asyncinvoke.benchmarks;
 
-import io.asyncinvoke.client.spi.AsyncInvokeListener;
+import io.asyncinvoke.client.AsyncInvokeAsyncClient;
+import io.asyncinvoke.client.AsyncInvokeClientBuilder;
+import io.asyncinvoke.client.InvokeRequests;
+import io.asyncinvoke.client.JobUpdate;
+import io.asyncinvoke.client.PollingOptions;
+import io.asyncinvoke.client.spi.JobTransport;
 import io.asyncinvoke.model.AsyncInvokeRequest;
 import io.asyncinvoke.model.Job;
 import io.asyncinvoke.model.JobState;
-import io.asyncinvoke.benchmarks.PollingOracle;
 import io.asyncinvoke.model.JobStatus;
+import io.asyncinvoke.model.Tag;
 import io.asyncinvoke.simulator.Durations;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,29 +31,41 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /**
  * P3: requests per job and detection delay of polling policies, on a simulated clock.
  *
- * <p>The real {@link JobWatcher} (the code every watch runs) polls a fake {@link JobApi} whose
- * jobs follow a seeded timeline, under a {@link VirtualTimeScheduler}: hours of job time run in
- * well under a second, and the same seed gives the same jobs to every policy. It lives in the
- * client's package because the watcher and the API seam are package-private.
+ * <p>The public client, as an application builds it, watches jobs through a fake
+ * {@link JobTransport} (the client's published seam for simulations) whose jobs follow a seeded
+ * timeline, under a {@link VirtualTimeScheduler}: hours of job time run in seconds, and the same
+ * seed gives the same jobs to every policy. Each policy run gets a fresh client, so nothing is
+ * learned across runs; each job arrives as {@code Mono.delay(arrival).thenMany(client.submitAndWatch(request))},
+ * and the transport's {@code submit} starts that job's timeline at that virtual instant.
  *
  * <p>The mix: half image jobs (median 3 s, σ 0.6), half audio jobs (median 20 s, σ 0.6), log-normal
  * from created_at to completed_at (the first 10 % QUEUED), arriving as a Poisson stream of one every
  * 2 s on average, so that many overlap. Counted per job: the polls, up to the one that sees the job
- * terminal (requests per job once watches poll the whole job; today's watcher also reads the whole
- * job after a terminal status, shown apart); the submit is the same for every policy and left out.
- * The detection delay runs from the server-side completion to the watch's terminal element.
+ * terminal (the watch polls the whole job, so that answer is the result and polls are the requests
+ * per job); every request after the submit is also counted apart, as a check that none follows.
+ * The submit is the same for every policy and left out. The detection delay runs from the
+ * server-side completion to the watch's terminal element.
  *
  * <p>The oracle ({@link PollingOracle}) knows each model's true distribution and polls at the
  * optimal fixed times for a λ; a sweep of λ gives its frontier, counted on the same jobs, and the
  * default is compared with it at equal mean delay.
  *
- * <p>{@code java -cp benchmarks.jar io.asyncinvoke.client.PollingPolicyBenchmark [jobs] [seeds]}
+ * <p>{@code java -cp benchmarks.jar io.asyncinvoke.benchmarks.PollingPolicyBenchmark [jobs] [seeds]}
  */
 public final class PollingPolicyBenchmark {
 
     static final String IMAGE = "fal-ai/flux/schnell";
     static final String AUDIO = "fal-ai/stable-audio-25/text-to-audio";
     private static final OffsetDateTime EPOCH = OffsetDateTime.of(2026, 1, 22, 19, 0, 0, 0, ZoneOffset.UTC);
+    /** The tag that tells the fake transport which job of the mix a submit is. */
+    static final String JOB_TAG = "benchmark-job";
+    /**
+     * λ, seconds of detection delay one request is worth, that the client's adaptive schedule is
+     * built for (50 ms, as the {@link PollingOptions} Javadoc says; {@code PollSchedule.REQUEST_COST_SECONDS}).
+     */
+    static final double REQUEST_COST_SECONDS = 0.05;
+    /** How many maximum intervals the adaptive first poll after a submit may wait (the {@link PollingOptions} Javadoc). */
+    static final double FIRST_POLL_MAX_INTERVALS = 2;
 
     /** The policies compared, by name. */
     static Map<String, PollingOptions> policies() {
@@ -68,7 +86,7 @@ public final class PollingPolicyBenchmark {
     static final class Outcome {
         final int[] polls;
         final double[] delaySeconds;
-        /** Every request, the read after the terminal status included (NaN when there is none to count). */
+        /** Every request after the submit, polls and anything after the terminal one (NaN for the oracle). */
         final double requestsPerJob;
         final int completed;
 
@@ -117,16 +135,20 @@ public final class PollingPolicyBenchmark {
         final long arrivalNanos;
         final long queuedNanos;
         final long totalNanos;
-        /** Every request the watch made for this job (polls and any read after the terminal one). */
+        /** When the transport accepted its submit (virtual time), or -1: its timeline starts there. */
+        long submittedNanos = -1;
+        /** Every request the watch made for this job after its submit (polls and anything after them). */
         int requests;
         /**
          * Polls: requests made while the job was not yet known terminal, the one that saw it terminal
-         * included. A read of the whole job after a terminal status is not a poll: once watches poll
-         * the whole job that read is gone, and requests per job = polls.
+         * included. Any request after that one is not a poll; the watch makes none (its terminal poll
+         * reads the whole job), which {@link #requests} checks.
          */
         int polls;
         boolean terminalSeen;
         long detectedNanos = -1;
+        /** What the watch failed with, if it did. */
+        Throwable error;
 
         SimJob(String id, String model, long arrivalNanos, long totalNanos) {
             this.id = id;
@@ -137,7 +159,12 @@ public final class PollingPolicyBenchmark {
         }
 
         long completionNanos() {
-            return arrivalNanos + totalNanos;
+            return submittedNanos + totalNanos;
+        }
+
+        JobState stateAt(long nowNanos) {
+            long age = nowNanos - submittedNanos;
+            return age < queuedNanos ? JobState.QUEUED : age < totalNanos ? JobState.IN_PROGRESS : JobState.COMPLETED;
         }
 
         void answered(JobState state) {
@@ -146,6 +173,12 @@ public final class PollingPolicyBenchmark {
                 polls++;
                 terminalSeen = state == JobState.COMPLETED || state == JobState.FAILED;
             }
+        }
+
+        /** What an application would submit for this job; the tag names it for the fake transport. */
+        AsyncInvokeRequest request() {
+            return (model.equals(IMAGE) ? InvokeRequests.image(model).prompt("a lighthouse at dusk")
+                    : InvokeRequests.audio(model).prompt("rain on a tin roof")).tag(JOB_TAG, id).build();
         }
     }
 
@@ -164,10 +197,13 @@ public final class PollingPolicyBenchmark {
         return mix;
     }
 
-    /** Runs one policy over one mix with a fresh watcher (nothing learned yet) on a fresh virtual clock. */
+    /**
+     * Runs one policy over one mix with a fresh client (nothing learned yet) on a fresh virtual
+     * clock: each job is submitted at its arrival and watched through the public client.
+     */
     static Outcome run(PollingOptions options, List<SimJob> template) {
         List<SimJob> jobs = new ArrayList<>(template.size());
-        Map<String, SimJob> byId = new LinkedHashMap<>();
+        Map<String, SimJob> byId = new HashMap<>();
         for (SimJob t : template) {
             SimJob copy = new SimJob(t.id, t.model, t.arrivalNanos, t.totalNanos);
             jobs.add(copy);
@@ -176,19 +212,17 @@ public final class PollingPolicyBenchmark {
         VirtualTimeScheduler clock = VirtualTimeScheduler.create();
         VirtualTimeScheduler.set(clock);
         try {
-            TimelineApi timeline = new TimelineApi(byId, clock);
-            JobWatcher watcher = new JobWatcher(timeline, AsyncInvokeListener.NONE, new StatusEndpoint(timeline),
-                    new JobDurations());
+            AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().transport(new Timeline(byId, clock))
+                    .pollingOptions(options).buildAsyncClient();
             long horizon = 0;
             for (SimJob job : jobs) {
-                Job accepted = new Job().requestId(job.id).modelId(job.model).status(JobState.QUEUED)
-                        .createdAt(EPOCH.plusNanos(job.arrivalNanos));
-                ApiResponse<Job> submitted = new ApiResponse<>(accepted, "QUEUED", RateLimitInfo.NONE, null);
+                AsyncInvokeRequest request = job.request();
                 Mono.delay(Duration.ofNanos(job.arrivalNanos))
-                        .thenMany(watcher.watchSubmitted(submitted, options, new io.asyncinvoke.client.spi.JobCall(job.id, job.model, true)))
+                        .thenMany(client.submitAndWatch(request))
                         .filter(JobUpdate::isTerminal)
-                        .subscribe(update -> job.detectedNanos = clock.now(TimeUnit.NANOSECONDS));
-                horizon = Math.max(horizon, job.completionNanos());
+                        .subscribe(update -> job.detectedNanos = clock.now(TimeUnit.NANOSECONDS),
+                                error -> job.error = error);
+                horizon = Math.max(horizon, job.arrivalNanos + job.totalNanos);
             }
             clock.advanceTimeBy(Duration.ofNanos(horizon).plusMinutes(15));
         } finally {
@@ -204,7 +238,7 @@ public final class PollingPolicyBenchmark {
         for (int i = 0; i < jobs.size(); i++) {
             SimJob job = jobs.get(i);
             if (job.detectedNanos < 0) {
-                throw new IllegalStateException(job.id + " was never seen completing");
+                throw new IllegalStateException(job.id + " was never seen completing", job.error);
             }
             polls[i] = job.polls;
             delays[i] = (job.detectedNanos - job.completionNanos()) / 1e9;
@@ -300,54 +334,60 @@ public final class PollingPolicyBenchmark {
                 oracleAt(ours, mix, cappedFrontier, cap, from, to));
     }
 
-    /** The service, as seen through the API seam: each job's state follows its timeline. */
-    private static final class TimelineApi implements JobApi {
+    /**
+     * The service, as a {@link JobTransport}: a submit starts the job's timeline at that virtual
+     * instant, and each read answers from it.
+     */
+    static final class Timeline implements JobTransport {
         private final Map<String, SimJob> jobs;
         private final VirtualTimeScheduler clock;
 
-        TimelineApi(Map<String, SimJob> jobs, VirtualTimeScheduler clock) {
+        Timeline(Map<String, SimJob> jobs, VirtualTimeScheduler clock) {
             this.jobs = jobs;
             this.clock = clock;
         }
 
         @Override
-        public Mono<ApiResponse<Job>> submit(AsyncInvokeRequest request) {
-            return Mono.error(new UnsupportedOperationException("jobs arrive already submitted"));
-        }
-
-        @Override
-        public Mono<ApiResponse<JobStatus>> status(String requestId) {
+        public Mono<Job> submit(AsyncInvokeRequest request) {
             return Mono.fromCallable(() -> {
-                SimJob job = jobs.get(requestId);
-                JobState state = state(job);
-                job.answered(state);
-                return new ApiResponse<>(new JobStatus().requestId(requestId).status(state), state.getValue(),
-                        RateLimitInfo.NONE, null);
+                String id = request.getTags().stream().filter(t -> JOB_TAG.equals(t.getKey())).map(Tag::getValue)
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no " + JOB_TAG + " tag"));
+                SimJob job = jobs.get(id);
+                if (job == null || job.submittedNanos >= 0) {
+                    throw new IllegalStateException("unknown or twice submitted: " + id);
+                }
+                job.submittedNanos = clock.now(TimeUnit.NANOSECONDS);
+                return new Job().requestId(id).modelId(job.model).status(JobState.QUEUED)
+                        .createdAt(EPOCH.plusNanos(job.submittedNanos));
             });
         }
 
         @Override
-        public Mono<ApiResponse<Job>> job(String requestId) {
+        public Mono<JobStatus> status(String requestId) {
             return Mono.fromCallable(() -> {
                 SimJob job = jobs.get(requestId);
-                JobState state = state(job);
+                JobState state = job.stateAt(clock.now(TimeUnit.NANOSECONDS));
+                job.answered(state);
+                return new JobStatus().requestId(requestId).status(state);
+            });
+        }
+
+        @Override
+        public Mono<Job> job(String requestId) {
+            return Mono.fromCallable(() -> {
+                SimJob job = jobs.get(requestId);
+                JobState state = job.stateAt(clock.now(TimeUnit.NANOSECONDS));
                 job.answered(state);
                 Job body = new Job().requestId(requestId).modelId(job.model).status(state)
-                        .createdAt(EPOCH.plusNanos(job.arrivalNanos));
+                        .createdAt(EPOCH.plusNanos(job.submittedNanos));
                 if (state != JobState.QUEUED) {
-                    body.startedAt(EPOCH.plusNanos(job.arrivalNanos + job.queuedNanos));
+                    body.startedAt(EPOCH.plusNanos(job.submittedNanos + job.queuedNanos));
                 }
                 if (state == JobState.COMPLETED) {
                     body.completedAt(EPOCH.plusNanos(job.completionNanos())).output(Map.of("seed", 1));
                 }
-                return new ApiResponse<>(body, state.getValue(), RateLimitInfo.NONE, null);
+                return body;
             });
-        }
-
-        private JobState state(SimJob job) {
-            long age = clock.now(TimeUnit.NANOSECONDS) - job.arrivalNanos;
-            return age < job.queuedNanos ? JobState.QUEUED
-                    : age < job.totalNanos ? JobState.IN_PROGRESS : JobState.COMPLETED;
         }
     }
 
@@ -363,7 +403,7 @@ public final class PollingPolicyBenchmark {
         List<Map<String, PollingOracle.Schedule>> frontier = sweep(lambdas, Double.POSITIVE_INFINITY);
         List<Map<String, PollingOracle.Schedule>> cappedFrontier = sweep(lambdas, cap);
         Map<String, PollingOracle.Schedule> oracleAtOurLambda =
-                PollingOracle.optimalForEach(truth(), PollSchedule.REQUEST_COST_SECONDS);
+                PollingOracle.optimalForEach(truth(), REQUEST_COST_SECONDS);
         double oracleSeconds = (System.nanoTime() - start) / 1e9;
         List<List<Outcome>> frontierOutcomes = new ArrayList<>();
         for (int k = 0; k < lambdas.length; k++) {
@@ -375,7 +415,7 @@ public final class PollingPolicyBenchmark {
         for (int p = 0; p < parts.length; p++) {
             landings.add(new ArrayList<>());
         }
-        String oracleName = String.format(Locale.ROOT, "oracle, lambda %.2f s", PollSchedule.REQUEST_COST_SECONDS);
+        String oracleName = String.format(Locale.ROOT, "oracle, lambda %.2f s", REQUEST_COST_SECONDS);
         for (int seed = 1; seed <= seeds; seed++) {
             List<SimJob> mix = mix(jobs, seed);
             for (Map.Entry<String, PollingOptions> policy : policies.entrySet()) {
@@ -393,11 +433,11 @@ public final class PollingPolicyBenchmark {
         System.out.printf(Locale.ROOT, "P3 polling policies: %d jobs x %d seeds (half image 3 s, half audio 20 s, "
                 + "log-normal sigma 0.6), simulated clock, %.1f s wall (oracle DPs %.1f s)%n", jobs, seeds,
                 (System.nanoTime() - start) / 1e9, oracleSeconds);
-        System.out.println("requests/job (= polls): every poll up to the one that sees the job terminal; "
-                + "today's watch also reads the whole job after it (+1, last column)");
+        System.out.println("requests/job (= polls): every poll up to the one that sees the job terminal, which reads "
+                + "the whole job; last column: every request after the submit (equal when nothing follows it)");
         System.out.printf(Locale.ROOT, "%-26s %26s %24s %8s %8s %13s %13s %13s%n", "policy",
                 "requests/job (= polls)", "mean delay s", "p50 s", "p95 s", "warm req/job", "warm delay s",
-                "+final read");
+                "all requests");
         int n = jobs;
         for (Map.Entry<String, List<Outcome>> e : outcomes.entrySet()) {
             List<Outcome> runs = e.getValue();
@@ -453,7 +493,7 @@ public final class PollingPolicyBenchmark {
         }
         System.out.printf(Locale.ROOT, "capped oracle: no gap between polls, nor between the submit and the first "
                 + "poll, above maxInterval (%.0f s); the default lets the first poll wait up to %.0f s%n", cap,
-                cap * PollSchedule.FIRST_POLL_MAX_INTERVALS);
+                cap * FIRST_POLL_MAX_INTERVALS);
     }
 
     static final String DEFAULT = "ours (default, adaptive)";
