@@ -10,18 +10,12 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.RedisApi;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ExpireArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,13 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The request budget kept in Redis, shared by every client of the same endpoint and API key that
@@ -72,21 +61,24 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     /** The default start of every key. */
     public static final String DEFAULT_KEY_PREFIX = "async-invoke:budget:";
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetStore.class);
     private static final byte[] HOLD_VALUE = "1".getBytes(StandardCharsets.UTF_8);
     /** How long a bucket outlives the moment it would be full again. */
     private static final Duration KEEP_FULL_BUCKET = Duration.ofSeconds(10);
     /** The longest a Redis command may take, whatever the client's timeouts (which come first). */
     private static final Duration BACKSTOP = Duration.ofSeconds(5);
 
-    private final Connector connector;
+    private final RedisConnector connector;
+    private final Duration backstop;
+    /** Bucket4j's proxies over the connector's current commands (a new connection gets new ones). */
+    private volatile Connection connection;
     private final String keyPrefix;
     private final Duration timeout;
     private final Duration retryInterval;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisBudgetStore(Builder b, Connector connector) {
+    private RedisBudgetStore(Builder b, RedisConnector connector, Duration backstop) {
         this.connector = connector;
+        this.backstop = backstop;
         this.keyPrefix = b.keyPrefix;
         this.timeout = b.timeout;
         this.retryInterval = b.retryInterval;
@@ -134,6 +126,17 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         return keyPrefix + "{" + spec.budgetId() + "}:hold";
     }
 
+    private CompletionStage<Connection> connection() {
+        return connector.commands().thenApply(commands -> {
+            Connection current = connection;
+            if (current == null || current.commands != commands) {
+                current = new Connection(commands, backstop);
+                connection = current;
+            }
+            return current;
+        });
+    }
+
     /** Closes what this store opened (its connection and client, when built from a URL), and runs {@link Builder#onClose}. */
     @Override
     public void close() {
@@ -166,7 +169,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         }
 
         private CompletionStage<Bound> bound() {
-            return connector.connection().thenApply(connection -> {
+            return connection().thenApply(connection -> {
                 Bound current = bound;
                 if (current == null || current.connection != connection) {
                     AsyncBucketProxy bucket = connection.proxies.builder()
@@ -296,163 +299,6 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         }
     }
 
-    /** Where the connection comes from. */
-    private abstract static class Connector {
-        abstract CompletionStage<Connection> connection();
-
-        abstract void close();
-    }
-
-    /** A connection of the application's: used as it is, never closed here. */
-    private static final class GivenConnector extends Connector {
-        private final CompletableFuture<Connection> connection;
-        private final String name;
-        private final AutoCloseable onClose;
-
-        GivenConnector(RedisClusterAsyncCommands<byte[], byte[]> commands, String name, Duration timeout,
-                       AutoCloseable onClose) {
-            this.connection = CompletableFuture.completedFuture(new Connection(commands, timeout));
-            this.name = name;
-            this.onClose = onClose;
-        }
-
-        @Override
-        CompletionStage<Connection> connection() {
-            return connection;
-        }
-
-        @Override
-        void close() {
-            runQuietly(onClose);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /**
-     * A connection the application lends when first asked (its lender may block, so it is asked on
-     * Reactor's bounded-elastic threads, never on the caller's), asked again if that failed.
-     */
-    private static final class LentConnector extends Connector {
-        private final Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
-        private final String name;
-        private final Duration timeout;
-        private final AutoCloseable onClose;
-        private CompletableFuture<Connection> connection;
-
-        LentConnector(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name,
-                      Duration timeout, AutoCloseable onClose) {
-            this.lender = lender;
-            this.name = name;
-            this.timeout = timeout;
-            this.onClose = onClose;
-        }
-
-        @Override
-        synchronized CompletionStage<Connection> connection() {
-            if (connection == null || connection.isCompletedExceptionally()) {
-                connection = Mono.fromCallable(() -> new Connection(Objects.requireNonNull(lender.get(),
-                                "the lender returned no connection"), timeout))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .toFuture();
-            }
-            return connection;
-        }
-
-        @Override
-        void close() {
-            runQuietly(onClose);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /**
-     * A client and connection of this store's own, from a URL: Lettuce reconnects it after an
-     * outage (within {@code retryInterval}) and rejects commands meanwhile; a first connection that
-     * failed is tried again when asked for, no sooner than the client's retry interval.
-     */
-    private static final class UrlConnector extends Connector {
-        private final ClientResources resources;
-        private final RedisClient client;
-        private final RedisURI uri;
-        private final Duration timeout;
-        private final AutoCloseable onClose;
-        private CompletableFuture<Connection> connection;
-
-        UrlConnector(RedisURI uri, Duration timeout, Duration retryInterval, AutoCloseable onClose) {
-            this.uri = uri;
-            this.timeout = timeout;
-            this.onClose = onClose;
-            this.resources = ClientResources.builder()
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), retryInterval, 2, TimeUnit.MILLISECONDS))
-                    .build();
-            this.client = RedisClient.create(resources);
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(timeout))
-                    .build());
-            connect();
-        }
-
-        private synchronized CompletableFuture<Connection> connect() {
-            RedisURI target = RedisURI.builder(uri).withTimeout(timeout).build();
-            connection = client.connectAsync(ByteArrayCodec.INSTANCE, target).toCompletableFuture()
-                    .thenApply(c -> new Connection(c.async(), timeout));
-            connection.whenComplete((c, e) -> {
-                if (e != null) {
-                    LOG.debug("Could not connect to {}: {}", this, e.toString());
-                }
-            });
-            return connection;
-        }
-
-        @Override
-        synchronized CompletionStage<Connection> connection() {
-            if (connection.isCompletedExceptionally()) {
-                return connect();
-            }
-            return connection;
-        }
-
-        @Override
-        synchronized void close() {
-            // closes its connections too
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
-            runQuietly(onClose);
-        }
-
-        @Override
-        public String toString() {
-            return describe(uri);
-        }
-    }
-
-    static String describe(RedisURI uri) {
-        String host = uri.getHost() != null ? uri.getHost() + ":" + uri.getPort()
-                : uri.getSocket() != null ? uri.getSocket() : "sentinel " + uri.getSentinelMasterId();
-        return "redis " + host + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
-    }
-
-    private static void runQuietly(AutoCloseable action) {
-        if (action == null) {
-            return;
-        }
-        try {
-            action.close();
-        } catch (Exception e) {
-            LOG.debug("Closing the Redis budget store: {}", e.toString());
-        }
-    }
-
     /** Builds a {@link RedisBudgetStore}; not thread-safe. */
     public static final class Builder {
         private RedisURI uri;
@@ -545,10 +391,10 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
             }
             // Redis's and Bucket4j's own timeouts are only a backstop: the client applies the real ones
             Duration backstop = timeout.compareTo(BACKSTOP) > 0 ? timeout : BACKSTOP;
-            Connector connector = uri != null ? new UrlConnector(uri, backstop, retryInterval, onClose)
-                    : lender != null ? new LentConnector(lender, commandsName, backstop, onClose)
-                    : new GivenConnector(commands, commandsName, backstop, onClose);
-            return new RedisBudgetStore(this, connector);
+            RedisConnector connector = uri != null ? RedisConnector.url(uri, backstop, retryInterval, onClose)
+                    : lender != null ? RedisConnector.lent(lender, commandsName, onClose)
+                    : RedisConnector.given(commands, commandsName, onClose);
+            return new RedisBudgetStore(this, connector, backstop);
         }
 
         private static Duration positive(Duration value, String name) {

@@ -15,18 +15,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code redis-server} of the test's own on a free loopback port, without persistence
- * ({@code --save '' --appendonly no}); it can be stopped and started again on the same port, to
- * play an outage. Used by {@link RedisServerExtension} and by the P4-cluster benchmark.
+ * ({@code --save '' --appendonly no}) or with an append-only file synced on every write (what a
+ * job store is run with); it can be stopped and started again on the same port, to play an outage
+ * or a restart. Used by {@link RedisServerExtension} and by the P4-cluster benchmark.
  */
 public final class RedisServer implements AutoCloseable {
 
     private final Path executable;
     private final int port;
+    /** Where the append-only file goes; null: no persistence. */
+    private final Path dataDir;
     private Process process;
 
-    private RedisServer(Path executable, int port) {
+    private RedisServer(Path executable, int port, Path dataDir) {
         this.executable = executable;
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     /** Where {@code redis-server} is: on the PATH, or in {@code /usr/bin} or {@code /usr/sbin}; empty if nowhere. */
@@ -45,13 +49,21 @@ public final class RedisServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts one on a free port. */
+    /** Starts one on a free port, without persistence. */
     public static RedisServer start(Path executable) throws IOException {
+        return start(executable, null);
+    }
+
+    /**
+     * Starts one on a free port; with a {@code dataDir}, it keeps an append-only file there
+     * ({@code appendfsync always}), so that a restart forgets nothing.
+     */
+    public static RedisServer start(Path executable, Path dataDir) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        RedisServer server = new RedisServer(executable, port);
+        RedisServer server = new RedisServer(executable, port, dataDir);
         server.start();
         return server;
     }
@@ -61,8 +73,15 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = new ProcessBuilder(List.of(executable.toString(), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"))
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes"));
+        if (dataDir == null) {
+            command.addAll(List.of("--appendonly", "no"));
+        } else {
+            Files.createDirectories(dataDir);
+            command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir.toString()));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();

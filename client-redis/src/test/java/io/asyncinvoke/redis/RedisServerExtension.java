@@ -16,7 +16,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final boolean persistent;
+    private Path dataDir;
     private RedisServer server;
+
+    /** A server without persistence. */
+    public RedisServerExtension() {
+        this(false);
+    }
+
+    private RedisServerExtension(boolean persistent) {
+        this.persistent = persistent;
+    }
+
+    /** A server that keeps an append-only file (synced on every write), so that a restart forgets nothing. */
+    public static RedisServerExtension persistent() {
+        return new RedisServerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -28,13 +44,23 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
             }
             Assumptions.abort(message + ": the Redis tests are skipped (-Dredis.required=true makes this a failure)");
         }
-        server = RedisServer.start(executable.get());
+        if (persistent) {
+            dataDir = java.nio.file.Files.createTempDirectory("redis-aof-");
+        }
+        server = RedisServer.start(executable.get(), dataDir);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         if (server != null) {
             server.stop();
+        }
+        if (dataDir != null) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory: the system cleans it eventually
+            }
         }
     }
 
