@@ -15,8 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link BudgetWorker} processes: real separate JVMs on this test's class path, started together
- * ({@code GO} once all are ready), their output collected. Used by the tests and the P4-cluster benchmark.
+ * Worker processes: real separate JVMs on this test's class path, their output collected;
+ * {@link BudgetWorker}s started together ({@code GO} once all are ready), or any main class one at
+ * a time ({@link Worker#start}), to be killed ({@code SIGKILL}) or stopped ({@code SIGTERM}). Used
+ * by the tests and the P4-cluster benchmark.
  */
 public final class Workers implements AutoCloseable {
 
@@ -26,7 +28,7 @@ public final class Workers implements AutoCloseable {
     public static Workers start(int n, String... args) throws IOException, InterruptedException {
         Workers all = new Workers();
         for (int i = 0; i < n; i++) {
-            all.workers.add(new Worker(i, args));
+            all.workers.add(new Worker(i, BudgetWorker.class, List.of(args)));
         }
         for (Worker w : all.workers) {
             if (!w.ready.await(60, TimeUnit.SECONDS)) {
@@ -78,7 +80,17 @@ public final class Workers implements AutoCloseable {
         final CountDownLatch ready = new CountDownLatch(1);
         final CountDownLatch drained = new CountDownLatch(1);
 
-        Worker(int index, String... args) throws IOException {
+        /** Starts {@code main} with {@code args} and waits until it prints a line starting with {@code READY}. */
+        public static Worker start(Class<?> main, int index, List<String> args) throws IOException, InterruptedException {
+            Worker w = new Worker(index, main, args);
+            if (!w.ready.await(60, TimeUnit.SECONDS) || !w.process.isAlive()) {
+                w.kill();
+                throw new IllegalStateException("worker " + index + " did not start: " + w.lines);
+            }
+            return w;
+        }
+
+        Worker(int index, Class<?> main, List<String> args) throws IOException {
             this.index = index;
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -86,8 +98,8 @@ public final class Workers implements AutoCloseable {
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-cp");
             command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-            command.add(BudgetWorker.class.getName());
-            command.addAll(List.of(args));
+            command.add(main.getName());
+            command.addAll(args);
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             stdin = process.getOutputStream();
             Thread reader = new Thread(() -> {
@@ -96,7 +108,7 @@ public final class Workers implements AutoCloseable {
                     String line;
                     while ((line = out.readLine()) != null) {
                         lines.add(line);
-                        if (line.equals("READY")) {
+                        if (line.startsWith("READY")) {
                             ready.countDown();
                         }
                     }
@@ -109,6 +121,30 @@ public final class Workers implements AutoCloseable {
             }, "worker-" + index + "-output");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** Kills it at once ({@code SIGKILL}): nothing of its own runs any more, as in a crash. */
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Asks it to stop ({@code SIGTERM}), as an orchestrator does before a redeploy: its shutdown hooks run. */
+        public void terminate() {
+            process.destroy();
+        }
+
+        /** Waits for it to end; its exit code ({@code 143} after {@code SIGTERM}), or -1 if it is still running after {@code timeout}. */
+        public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return -1;
+            }
+            drained.await(10, TimeUnit.SECONDS);
+            return process.exitValue();
         }
 
         /** Everything it printed. */
