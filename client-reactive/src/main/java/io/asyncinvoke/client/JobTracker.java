@@ -108,6 +108,8 @@ public final class JobTracker implements AutoCloseable {
     private final Object emitLock = new Object();
     private final Sinks.Many<Mono<Void>> tasks = Sinks.many().unicast().onBackpressureBuffer();
     private volatile boolean running;
+    /** The store's counts as of the last round that reached it (every state present). */
+    private volatile Map<State, Long> lastCounts = Map.of();
     private volatile Disposable loop;
     private volatile Disposable worker;
 
@@ -233,6 +235,19 @@ public final class JobTracker implements AutoCloseable {
     /** How many jobs this instance works on now (submitting, watching or handling). */
     public int ownedCount() {
         return owned.size();
+    }
+
+    /**
+     * How many records the store held in each state at this instance's last round (one every fifth
+     * of the lease), without asking the store: for gauges. Empty before the first round.
+     */
+    public Map<State, Long> lastCounts() {
+        return lastCounts;
+    }
+
+    /** Whether the store answered this instance's last round (false after a failed one, until one succeeds). */
+    public boolean isStoreAnswering() {
+        return !failing.get();
     }
 
     /** Whether it was started and not yet closed. */
@@ -396,7 +411,11 @@ public final class JobTracker implements AutoCloseable {
         return store.heartbeat(owner, lease)
                 .flatMap(live -> store.renew(owner, mine, lease).collectList()
                         .doOnNext(renewed -> dropLost(mine, renewed))
-                        .then(claimShare(live)))
+                        .then(counts())
+                        .flatMap(counts -> {
+                            lastCounts = Map.copyOf(counts);
+                            return claimShare(live, counts);
+                        }))
                 .doOnSuccess(ignored -> {
                     if (failing.compareAndSet(true, false)) {
                         LOG.info("Job tracker {}: the store answers again", owner);
@@ -423,26 +442,20 @@ public final class JobTracker implements AutoCloseable {
         }
     }
 
-    private Mono<Void> claimShare(int live) {
-        if (!running) {
-            return Mono.empty();
-        }
+    private Mono<Void> claimShare(int live, Map<State, Long> counts) {
         int free = capacity - owned.size();
-        if (free <= 0) {
+        if (!running || free <= 0) {
             return Mono.empty();
         }
-        return store.counts().flatMap(counts -> {
-            long unfinished = counts.getOrDefault(State.SUBMITTING, 0L) + counts.getOrDefault(State.SUBMITTED, 0L)
-                    + counts.getOrDefault(State.FINISHED, 0L);
-            long share = (unfinished + Math.max(1, live) - 1) / Math.max(1, live);
-            long want = Math.min(free, share - owned.size());
-            if (want <= 0) {
-                return Mono.empty();
-            }
-            return store.claim(owner, lease, (int) want)
-                    .doOnNext(this::adopt)
-                    .then();
-        });
+        long unfinished = counts.get(State.SUBMITTING) + counts.get(State.SUBMITTED) + counts.get(State.FINISHED);
+        long share = (unfinished + Math.max(1, live) - 1) / Math.max(1, live);
+        long want = Math.min(free, share - owned.size());
+        if (want <= 0) {
+            return Mono.empty();
+        }
+        return store.claim(owner, lease, (int) want)
+                .doOnNext(this::adopt)
+                .then();
     }
 
     private void adopt(TrackedJob claimed) {
