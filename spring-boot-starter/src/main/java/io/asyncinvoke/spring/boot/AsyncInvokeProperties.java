@@ -55,6 +55,8 @@ public class AsyncInvokeProperties {
 
     private final Observations observations = new Observations();
 
+    private final Jobs jobs = new Jobs();
+
     /** The longest API answer body read (bytes); a longer one fails the call. */
     private long maxResponseBytes = 4L * 1024 * 1024;
 
@@ -171,6 +173,10 @@ public class AsyncInvokeProperties {
 
     public Observations getObservations() {
         return observations;
+    }
+
+    public Jobs getJobs() {
+        return jobs;
     }
 
     public Metrics getMetrics() {
@@ -577,6 +583,193 @@ public class AsyncInvokeProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * Tracked jobs ({@code io.asyncinvoke.client.JobTracker}): recorded in a store before they are
+     * submitted, watched by one live instance at a time, handed to the application's
+     * {@code JobCompletionHandler} beans. A tracker is set up when a handler bean exists or
+     * {@code async-invoke.jobs.store} is set.
+     */
+    public static class Jobs {
+
+        /**
+         * Where tracked jobs are kept: "memory" (this process; lost when it stops) or "redis"
+         * (shared by every instance with the same namespace; needs io.asyncinvoke:client-redis, and
+         * async-invoke.jobs.redis.url or the application's Spring Data Redis Lettuce connection).
+         */
+        private JobStoreKind store = JobStoreKind.MEMORY;
+
+        /**
+         * This instance's id in the store. Unset: host name, process id and a random suffix. A
+         * stable id (a StatefulSet pod's name) lets a restarted instance take its jobs back at once.
+         */
+        private String owner;
+
+        /** How long a lease lasts unrenewed: how long a dead instance's jobs wait for another (at least 500ms). */
+        private Duration lease = Duration.ofSeconds(30);
+
+        /** The most jobs this instance takes over from the store at once. */
+        private int capacity = 1000;
+
+        /** How many times the handlers are tried for one job before it is parked. */
+        private int handlerAttempts = 5;
+
+        /** The wait after a handler's first failure, doubled after each next one. */
+        private Duration handlerBackoff = Duration.ofSeconds(1);
+
+        /** The longest wait between two handler attempts. */
+        private Duration handlerMaxBackoff = Duration.ofMinutes(1);
+
+        /** How long the handlers may take for one job before the attempt counts as failed. */
+        private Duration handlerTimeout = Duration.ofMinutes(5);
+
+        /** How long shutdown waits for submits and handlers under way before releasing their leases. */
+        private Duration shutdownGrace = Duration.ofSeconds(30);
+
+        private final JobsRedis redis = new JobsRedis();
+
+        public JobStoreKind getStore() {
+            return store;
+        }
+
+        public void setStore(JobStoreKind store) {
+            this.store = store;
+        }
+
+        public String getOwner() {
+            return owner;
+        }
+
+        public void setOwner(String owner) {
+            this.owner = owner;
+        }
+
+        public Duration getLease() {
+            return lease;
+        }
+
+        public void setLease(Duration lease) {
+            this.lease = lease;
+        }
+
+        public int getCapacity() {
+            return capacity;
+        }
+
+        public void setCapacity(int capacity) {
+            this.capacity = capacity;
+        }
+
+        public int getHandlerAttempts() {
+            return handlerAttempts;
+        }
+
+        public void setHandlerAttempts(int handlerAttempts) {
+            this.handlerAttempts = handlerAttempts;
+        }
+
+        public Duration getHandlerBackoff() {
+            return handlerBackoff;
+        }
+
+        public void setHandlerBackoff(Duration handlerBackoff) {
+            this.handlerBackoff = handlerBackoff;
+        }
+
+        public Duration getHandlerMaxBackoff() {
+            return handlerMaxBackoff;
+        }
+
+        public void setHandlerMaxBackoff(Duration handlerMaxBackoff) {
+            this.handlerMaxBackoff = handlerMaxBackoff;
+        }
+
+        public Duration getHandlerTimeout() {
+            return handlerTimeout;
+        }
+
+        public void setHandlerTimeout(Duration handlerTimeout) {
+            this.handlerTimeout = handlerTimeout;
+        }
+
+        public Duration getShutdownGrace() {
+            return shutdownGrace;
+        }
+
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
+
+        public JobsRedis getRedis() {
+            return redis;
+        }
+    }
+
+    /** Where tracked jobs are kept. */
+    public enum JobStoreKind {
+        /** In this process's memory: nothing survives it. */
+        MEMORY,
+        /** In Redis, shared by every instance of the same namespace. */
+        REDIS
+    }
+
+    /** Tracked jobs in Redis ({@code async-invoke.jobs.store=redis}); see {@code io.asyncinvoke.redis.RedisJobStore}. */
+    public static class JobsRedis {
+
+        /**
+         * The Redis to keep the jobs in (redis://host:port, rediss:// for TLS,
+         * redis://:password@host:port/db). Unset: the application's Spring Data Redis Lettuce
+         * connection. Run it with persistence (appendonly yes): a Redis that forgets forgets the jobs.
+         */
+        private String url;
+
+        /** Whose jobs these are: instances sharing a namespace share their jobs. Unset: spring.application.name, else "default". */
+        private String namespace;
+
+        /** How long one Redis command may take before it fails and is tried again. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        /** How soon a lost connection is tried again, at most (with async-invoke.jobs.redis.url). */
+        private Duration retryInterval = Duration.ofSeconds(5);
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getNamespace() {
+            return namespace;
+        }
+
+        public void setNamespace(String namespace) {
+            this.namespace = namespace;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRetryInterval() {
+            return retryInterval;
+        }
+
+        public void setRetryInterval(Duration retryInterval) {
+            this.retryInterval = retryInterval;
+        }
+
+        @Override
+        public String toString() {
+            // the URL may carry a password
+            return "JobsRedis{url=" + (url == null ? "unset" : "[set]") + ", namespace=" + namespace + '}';
         }
     }
 }

@@ -4,8 +4,6 @@ import static io.asyncinvoke.spring.boot.PropertyChecks.POSITIVE_DURATION;
 import static io.asyncinvoke.spring.boot.PropertyChecks.set;
 
 import io.asyncinvoke.redis.RedisBudgetStore;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,8 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -77,15 +73,8 @@ public class AsyncInvokeRedisBudgetAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         RedisBudgetStore asyncInvokeRedisBudgetStore(AsyncInvokeProperties properties, LettuceConnectionFactory factory) {
-            List<RedisConnection> borrowed = new CopyOnWriteArrayList<>();
-            return options(properties.getBudget().getRedis())
-                    .commands(() -> {
-                        RedisConnection connection = factory.getConnection();
-                        borrowed.add(connection);
-                        return ((LettuceConnection) connection).getNativeConnection();
-                    }, "redis (the application's Spring Data Redis connection)")
-                    .onClose(() -> borrowed.forEach(RedisConnection::close))
-                    .build();
+            LettuceLoan loan = new LettuceLoan(factory);
+            return options(properties.getBudget().getRedis()).commands(loan, LettuceLoan.NAME).onClose(loan).build();
         }
     }
 

@@ -35,7 +35,12 @@ class ConfigurationMetadataTest {
                 "async-invoke.polling.endpoint", "async-invoke.max-response-bytes", "async-invoke.download.max-bytes",
                 "async-invoke.download.timeout", "async-invoke.observations.enabled", "async-invoke.budget.store", "async-invoke.budget.redis.url",
                 "async-invoke.budget.redis.key-prefix", "async-invoke.budget.redis.timeout",
-                "async-invoke.budget.redis.retry-interval");
+                "async-invoke.budget.redis.retry-interval", "async-invoke.jobs.store", "async-invoke.jobs.owner",
+                "async-invoke.jobs.lease", "async-invoke.jobs.capacity", "async-invoke.jobs.handler-attempts",
+                "async-invoke.jobs.handler-backoff", "async-invoke.jobs.handler-max-backoff",
+                "async-invoke.jobs.handler-timeout", "async-invoke.jobs.shutdown-grace", "async-invoke.jobs.redis.url",
+                "async-invoke.jobs.redis.namespace", "async-invoke.jobs.redis.timeout",
+                "async-invoke.jobs.redis.retry-interval");
         properties.forEach((name, p) -> assertThat(p.path("description").asText()).as(name).isNotBlank());
         assertThat(properties.get("async-invoke.polling.timeout").get("defaultValue").asText()).isEqualTo("10m");
         assertThat(properties.get("async-invoke.polling.interval").has("defaultValue"))
@@ -44,6 +49,8 @@ class ConfigurationMetadataTest {
         assertThat(properties.get("async-invoke.budget.store").get("defaultValue").asText()).isEqualTo("local");
         assertThat(properties.get("async-invoke.budget.redis.url").has("defaultValue"))
                 .as("unset: the application's Spring Data Redis connection").isFalse();
+        assertThat(properties.get("async-invoke.jobs.store").get("defaultValue").asText()).isEqualTo("memory");
+        assertThat(properties.get("async-invoke.jobs.lease").get("defaultValue").asText()).isEqualTo("30s");
         assertThat(properties.get("async-invoke.endpoint").get("defaultValue").asText())
                 .as("the IDE's default is the library's (additional metadata: the processor cannot read the constant)")
                 .isEqualTo(io.asyncinvoke.client.AsyncInvokeDefaults.ENDPOINT);
@@ -58,6 +65,6 @@ class ConfigurationMetadataTest {
         }
         assertThat(imports.lines()).containsExactly(AsyncInvokeAutoConfiguration.class.getName(),
                 AsyncInvokeMetricsAutoConfiguration.class.getName(), AsyncInvokeObservationAutoConfiguration.class.getName(),
-                AsyncInvokeRedisBudgetAutoConfiguration.class.getName());
+                AsyncInvokeRedisBudgetAutoConfiguration.class.getName(), AsyncInvokeJobsAutoConfiguration.class.getName());
     }
 }
