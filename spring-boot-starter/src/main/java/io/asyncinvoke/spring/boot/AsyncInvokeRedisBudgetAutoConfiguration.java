@@ -11,8 +11,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -64,10 +66,22 @@ public class AsyncInvokeRedisBudgetAutoConfiguration {
         }
     }
 
+    /** No {@code async-invoke.budget.redis.url}: a URL, when given, wins over the application's connection. */
+    static final class NoUrl extends NoneNestedConditions {
+        NoUrl() {
+            super(ConfigurationPhase.PARSE_CONFIGURATION);
+        }
+
+        @ConditionalOnProperty(prefix = "async-invoke.budget.redis", name = "url")
+        static final class UrlSet {
+        }
+    }
+
     /** The application's Spring Data Redis connection, borrowed when first needed. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({RedisBudgetStore.class, LettuceConnectionFactory.class})
     @ConditionalOnBean(LettuceConnectionFactory.class)
+    @Conditional(NoUrl.class)
     static class FromConnectionFactory {
 
         @Bean(destroyMethod = "close")

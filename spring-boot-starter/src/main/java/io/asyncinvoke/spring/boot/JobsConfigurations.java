@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -87,10 +88,22 @@ final class JobsConfigurations {
         }
     }
 
+    /** No {@code async-invoke.jobs.redis.url}: a URL, when given, wins over the application's connection. */
+    static final class NoUrl extends NoneNestedConditions {
+        NoUrl() {
+            super(ConfigurationPhase.PARSE_CONFIGURATION);
+        }
+
+        @ConditionalOnProperty(prefix = "async-invoke.jobs.redis", name = "url")
+        static final class UrlSet {
+        }
+    }
+
     /** The application's Spring Data Redis connection, borrowed when first needed. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({RedisJobStore.class, LettuceConnectionFactory.class})
     @ConditionalOnProperty(prefix = "async-invoke.jobs", name = "store", havingValue = "redis")
+    @Conditional(NoUrl.class)
     static class RedisFromConnectionFactory {
 
         @Bean(destroyMethod = "close")

@@ -211,6 +211,18 @@ class AsyncInvokeJobsAutoConfigurationTest {
     }
 
     @Test
+    void aUrlWinsOverTheApplicationsConnection() {
+        runner().withBean(LettuceConnectionFactory.class,
+                        () -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1)))
+                .withPropertyValues("async-invoke.jobs.store=redis", "async-invoke.jobs.redis.url=" + REDIS.server().url())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(RedisJobStore.class).toString())
+                            .contains("redis 127.0.0.1:" + REDIS.server().port(), "namespace default");
+                });
+    }
+
+    @Test
     void redisWithNeitherAUrlNorAConnectionFailsStartupSayingSo() {
         runner().withPropertyValues("async-invoke.jobs.store=redis").run(context -> {
             assertThat(context).hasFailed();

@@ -72,6 +72,18 @@ class AsyncInvokeRedisBudgetAutoConfigurationTest {
     }
 
     @Test
+    void aUrlWinsOverTheApplicationsConnection() {
+        runner.withBean(LettuceConnectionFactory.class,
+                        () -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1)))
+                .withPropertyValues("async-invoke.api-key=" + KEY, "async-invoke.budget.store=redis",
+                        "async-invoke.budget.redis.url=" + REDIS.server().url()).run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(RedisBudgetStore.class);
+                    assertThat(context.getBean(RedisBudgetStore.class).toString())
+                            .isEqualTo("redis 127.0.0.1:" + REDIS.server().port());
+                });
+    }
+
+    @Test
     void redisWithNeitherAUrlNorAConnectionFailsStartupSayingSo() {
         runner.withPropertyValues("async-invoke.api-key=" + KEY, "async-invoke.budget.store=redis").run(context -> {
             assertThat(context).hasFailed();
