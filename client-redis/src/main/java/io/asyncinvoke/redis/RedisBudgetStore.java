@@ -12,7 +12,6 @@ import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.RedisApi;
 import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -301,10 +300,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
 
     /** Builds a {@link RedisBudgetStore}; not thread-safe. */
     public static final class Builder {
-        private RedisURI uri;
-        private RedisClusterAsyncCommands<byte[], byte[]> commands;
-        private Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
-        private String commandsName;
+        private final RedisConnector.Target target = new RedisConnector.Target();
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration timeout = Duration.ofMillis(500);
         private Duration retryInterval = Duration.ofSeconds(5);
@@ -319,9 +315,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
          * syntax). The store opens its own client and connection, and closes them on {@link #close()}.
          */
         public Builder url(String url) {
-            this.uri = RedisURI.create(Objects.requireNonNull(url, "url"));
-            this.commands = null;
-            this.lender = null;
+            target.url(url);
             return this;
         }
 
@@ -335,10 +329,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
          * @param name names the connection in logs (no credentials)
          */
         public Builder commands(RedisClusterAsyncCommands<byte[], byte[]> commands, String name) {
-            this.commands = Objects.requireNonNull(commands, "commands");
-            this.commandsName = Objects.requireNonNull(name, "name");
-            this.uri = null;
-            this.lender = null;
+            target.commands(commands, name);
             return this;
         }
 
@@ -350,10 +341,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
          * while Redis is down. Give back what it lent with {@link #onClose(AutoCloseable)}.
          */
         public Builder commands(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name) {
-            this.lender = Objects.requireNonNull(lender, "lender");
-            this.commandsName = Objects.requireNonNull(name, "name");
-            this.commands = null;
-            this.uri = null;
+            target.lender(lender, name);
             return this;
         }
 
@@ -386,15 +374,12 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
 
         /** The store; one built from a URL starts connecting now, in the background. */
         public RedisBudgetStore build() {
-            if (uri == null && commands == null && lender == null) {
+            if (!target.isSet()) {
                 throw new IllegalStateException("RedisBudgetStore needs a url(...) or commands(...)");
             }
             // Redis's and Bucket4j's own timeouts are only a backstop: the client applies the real ones
             Duration backstop = timeout.compareTo(BACKSTOP) > 0 ? timeout : BACKSTOP;
-            RedisConnector connector = uri != null ? RedisConnector.url(uri, backstop, retryInterval, onClose)
-                    : lender != null ? RedisConnector.lent(lender, commandsName, onClose)
-                    : RedisConnector.given(commands, commandsName, onClose);
-            return new RedisBudgetStore(this, connector, backstop);
+            return new RedisBudgetStore(this, target.connector(backstop, retryInterval, onClose), backstop);
         }
 
         private static Duration positive(Duration value, String name) {

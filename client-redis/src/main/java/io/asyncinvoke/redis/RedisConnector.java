@@ -48,6 +48,54 @@ abstract class RedisConnector implements AutoCloseable {
         return new Url(uri, timeout, retryInterval, onClose);
     }
 
+    /** Where a store's builder was told to find Redis: the last of a URL, a connection or a lender wins. */
+    static final class Target {
+        private RedisURI uri;
+        private RedisClusterAsyncCommands<byte[], byte[]> commands;
+        private Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
+        private String name;
+
+        void url(String url) {
+            RedisURI parsed = RedisURI.create(Objects.requireNonNull(url, "url"));
+            clear();
+            uri = parsed;
+        }
+
+        void commands(RedisClusterAsyncCommands<byte[], byte[]> given, String name) {
+            Objects.requireNonNull(given, "commands");
+            Objects.requireNonNull(name, "name");
+            clear();
+            this.commands = given;
+            this.name = name;
+        }
+
+        void lender(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name) {
+            Objects.requireNonNull(lender, "lender");
+            Objects.requireNonNull(name, "name");
+            clear();
+            this.lender = lender;
+            this.name = name;
+        }
+
+        boolean isSet() {
+            return uri != null || commands != null || lender != null;
+        }
+
+        /** The connector; a URL's client starts connecting now, in the background. */
+        RedisConnector connector(Duration timeout, Duration retryInterval, AutoCloseable onClose) {
+            return uri != null ? RedisConnector.url(uri, timeout, retryInterval, onClose)
+                    : lender != null ? lent(lender, name, onClose)
+                    : given(commands, name, onClose);
+        }
+
+        private void clear() {
+            uri = null;
+            commands = null;
+            lender = null;
+            name = null;
+        }
+    }
+
     static String describe(RedisURI uri) {
         String host = uri.getHost() != null ? uri.getHost() + ":" + uri.getPort()
                 : uri.getSocket() != null ? uri.getSocket() : "sentinel " + uri.getSentinelMasterId();

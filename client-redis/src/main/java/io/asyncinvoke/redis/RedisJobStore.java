@@ -4,7 +4,6 @@ import io.asyncinvoke.client.spi.JobStore;
 import io.asyncinvoke.client.spi.TrackedJob;
 import io.asyncinvoke.client.spi.TrackedJob.State;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
@@ -259,10 +258,7 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
 
     /** Builds a {@link RedisJobStore}; not thread-safe. */
     public static final class Builder {
-        private RedisURI uri;
-        private RedisClusterAsyncCommands<byte[], byte[]> commands;
-        private java.util.function.Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
-        private String commandsName;
+        private final RedisConnector.Target target = new RedisConnector.Target();
         private String namespace;
         private Duration timeout = Duration.ofSeconds(2);
         private Duration retryInterval = Duration.ofSeconds(5);
@@ -277,18 +273,13 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
          * client and connection, and closes them on {@link #close()}.
          */
         public Builder url(String url) {
-            this.uri = RedisURI.create(Objects.requireNonNull(url, "url"));
-            this.commands = null;
-            this.lender = null;
+            target.url(url);
             return this;
         }
 
         /** A connection of the application's (binary codec), used as it is and never closed by the store. */
         public Builder commands(RedisClusterAsyncCommands<byte[], byte[]> commands, String name) {
-            this.commands = Objects.requireNonNull(commands, "commands");
-            this.commandsName = Objects.requireNonNull(name, "name");
-            this.uri = null;
-            this.lender = null;
+            target.commands(commands, name);
             return this;
         }
 
@@ -300,10 +291,7 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
          */
         public Builder commands(java.util.function.Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender,
                                 String name) {
-            this.lender = Objects.requireNonNull(lender, "lender");
-            this.commandsName = Objects.requireNonNull(name, "name");
-            this.uri = null;
-            this.commands = null;
+            target.lender(lender, name);
             return this;
         }
 
@@ -349,13 +337,10 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
             if (namespace == null) {
                 throw new IllegalStateException("a RedisJobStore needs a namespace");
             }
-            if (uri == null && commands == null && lender == null) {
+            if (!target.isSet()) {
                 throw new IllegalStateException("a RedisJobStore needs a url or a connection");
             }
-            RedisConnector connector = uri != null ? RedisConnector.url(uri, timeout, retryInterval, onClose)
-                    : lender != null ? RedisConnector.lent(lender, commandsName, onClose)
-                    : RedisConnector.given(commands, commandsName, onClose);
-            return new RedisJobStore(this, connector);
+            return new RedisJobStore(this, target.connector(timeout, retryInterval, onClose));
         }
     }
 }
