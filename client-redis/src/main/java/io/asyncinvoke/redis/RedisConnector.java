@@ -36,12 +36,12 @@ abstract class RedisConnector implements AutoCloseable {
     public abstract void close();
 
     static RedisConnector given(RedisClusterAsyncCommands<byte[], byte[]> commands, String name, AutoCloseable onClose) {
-        return new Given(commands, name, onClose);
+        return new Borrowed(commands, name, onClose);
     }
 
     static RedisConnector lent(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name,
                                AutoCloseable onClose) {
-        return new Lent(lender, name, onClose);
+        return new Borrowed(lender, name, onClose);
     }
 
     static RedisConnector url(RedisURI uri, Duration timeout, Duration retryInterval, AutoCloseable onClose) {
@@ -113,52 +113,31 @@ abstract class RedisConnector implements AutoCloseable {
         }
     }
 
-    private static final class Given extends RedisConnector {
-        private final CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands;
-        private final String name;
-        private final AutoCloseable onClose;
-
-        Given(RedisClusterAsyncCommands<byte[], byte[]> commands, String name, AutoCloseable onClose) {
-            this.commands = CompletableFuture.completedFuture(commands);
-            this.name = name;
-            this.onClose = onClose;
-        }
-
-        @Override
-        CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
-            return commands;
-        }
-
-        @Override
-        public void close() {
-            runQuietly(onClose);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
     /**
-     * A connection the application lends when first asked (its lender may block, so it is asked on
-     * Reactor's bounded-elastic threads, never on the caller's), asked again if that failed.
+     * A connection of the application's: given at once, or lent when first asked (a lender may
+     * block, so it is asked on Reactor's bounded-elastic threads, never on the caller's) and asked
+     * again if that failed. Never closed here; {@code onClose} gives it back.
      */
-    private static final class Lent extends RedisConnector {
+    private static final class Borrowed extends RedisConnector {
         private final Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender;
         private final String name;
         private final AutoCloseable onClose;
         private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 
-        Lent(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name, AutoCloseable onClose) {
+        Borrowed(Supplier<? extends RedisClusterAsyncCommands<byte[], byte[]>> lender, String name, AutoCloseable onClose) {
             this.lender = lender;
             this.name = name;
             this.onClose = onClose;
         }
 
+        Borrowed(RedisClusterAsyncCommands<byte[], byte[]> given, String name, AutoCloseable onClose) {
+            this((Supplier<RedisClusterAsyncCommands<byte[], byte[]>>) null, name, onClose);
+            this.commands = CompletableFuture.completedFuture(given);
+        }
+
         @Override
         synchronized CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
-            if (commands == null || commands.isCompletedExceptionally()) {
+            if (lender != null && (commands == null || commands.isCompletedExceptionally())) {
                 commands = Mono.<RedisClusterAsyncCommands<byte[], byte[]>>fromCallable(() ->
                                 Objects.requireNonNull(lender.get(), "the lender returned no connection"))
                         .subscribeOn(Schedulers.boundedElastic())
