@@ -76,10 +76,10 @@ final class Stats {
         return copy;
     }
 
-    /** Cores, load average at the call (the machine may be shared), JVM, heap. */
+    /** Cores, the 1-minute load average when called (the machine may be shared), JVM, heap. */
     static String machine() {
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return String.format(Locale.ROOT, "%d cores, load average %.2f at start, %s %s (%s), max heap %d MiB",
+        return String.format(Locale.ROOT, "%d cores, load average %.2f (1 min, when printed), %s %s (%s), max heap %d MiB",
                 Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().maxMemory() >> 20);
