@@ -433,6 +433,7 @@ public final class PollingPolicyBenchmark {
         System.out.printf(Locale.ROOT, "P3 polling policies: %d jobs x %d seeds (half image 3 s, half audio 20 s, "
                 + "log-normal sigma 0.6), simulated clock, %.1f s wall (oracle DPs %.1f s)%n", jobs, seeds,
                 (System.nanoTime() - start) / 1e9, oracleSeconds);
+        System.out.println("machine: " + Stats.machine() + " (the figures run on a simulated clock; only the wall time depends on it)");
         System.out.println("requests/job (= polls): every poll up to the one that sees the job terminal, which reads "
                 + "the whole job; last column: every request after the submit (equal when nothing follows it)");
         System.out.printf(Locale.ROOT, "%-26s %26s %24s %8s %8s %13s %13s %13s%n", "policy",

@@ -76,9 +76,11 @@ final class Stats {
         return copy;
     }
 
+    /** Cores, the 1-minute load average when called (the machine may be shared), JVM, heap. */
     static String machine() {
-        return String.format(Locale.ROOT, "%d cores, %s %s (%s), max heap %d MiB",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "%d cores, load average %.2f (1 min, when printed), %s %s (%s), max heap %d MiB",
+                Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().maxMemory() >> 20);
     }

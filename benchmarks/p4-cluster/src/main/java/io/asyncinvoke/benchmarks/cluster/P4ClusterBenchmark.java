@@ -30,9 +30,13 @@ import java.util.Map;
  * (ms after the start), whose spread says how fair the budget was.
  *
  * <p>Part 2: a token from the Redis budget directly ({@code BudgetStore.Budget.tryTake}, sequential,
- * a budget that never runs out): latency, and Redis commands per token from
- * {@code INFO commandstats}; then one client's sequential reads of a job over loopback, with the
- * in-process budget and with the Redis one: latency per request.
+ * a budget that never runs out): latency, beside a {@code PING}'s on a connection of its own (one
+ * round trip), and Redis commands per token from {@code INFO commandstats}, which also counts the
+ * commands run inside a script: those sent by the client (each {@code EVAL} of Bucket4j's
+ * compare-and-swap runs one {@code GET}, and a {@code PSETEX} when it swaps) are printed apart.
+ * Then one client's sequential reads of a job over loopback, from a simulator whose limit is far
+ * above the rate reached (its default window would pace them), with the in-process budget and
+ * with the Redis one: latency per request.
  *
  * <p>{@code java -jar benchmarks/p4-cluster/target/p4-cluster.jar [processes=3] [jobs=15] [windowSeconds=10] [takes=5000] [reads=2000]}
  * (needs {@code redis-server}; Debian: {@code apt-get install -y redis-server}).
@@ -63,8 +67,11 @@ public final class P4ClusterBenchmark {
             }
             Cost cost = costPerToken(redis, takes);
             System.out.printf(Locale.ROOT, "redis token (tryTake, sequential, %d): p50 %.0f us, p99 %.0f us, mean %.0f us;"
-                            + " %.2f Redis commands per token (%s), 2 round trips%n", takes, cost.p50Micros, cost.p99Micros,
-                    cost.meanMicros, cost.commandsPerTake, cost.commands);
+                            + " a PING round trip p50 %.0f us, so %.1f round trips' worth; %.2f commands sent per token (%s),"
+                            + " %.2f as INFO commandstats counts them with those run inside the EVAL (%s)%n", takes,
+                    cost.p50Micros, cost.p99Micros, cost.meanMicros, cost.pingP50Micros,
+                    cost.p50Micros / cost.pingP50Micros, cost.commandsPerTake, cost.commands, cost.countedPerTake,
+                    cost.counted);
             double[] local = reads(null, reads);
             try (RedisBudgetStore store = RedisBudgetStore.create(redis.url())) {
                 double[] shared = reads(store, reads);
@@ -130,8 +137,13 @@ public final class P4ClusterBenchmark {
         double p50Micros;
         double p99Micros;
         double meanMicros;
+        /** Commands the client sent per token. */
         double commandsPerTake;
         String commands;
+        /** Commands Redis counted per token, those run inside scripts included. */
+        double countedPerTake;
+        String counted;
+        double pingP50Micros;
     }
 
     static Cost costPerToken(RedisServer redis, int takes) {
@@ -141,7 +153,7 @@ public final class P4ClusterBenchmark {
             for (int i = 0; i < Math.min(2000, takes); i++) {
                 budget.tryTake().toCompletableFuture().join();
             }
-            String[] names = {"pttl", "get", "eval", "evalsha", "set", "pexpire"};
+            String[] names = {"pttl", "get", "eval", "evalsha", "set", "pexpire", "psetex"};
             long[] before = new long[names.length];
             for (int i = 0; i < names.length; i++) {
                 before[i] = redis.calls(names[i]);
@@ -157,29 +169,73 @@ public final class P4ClusterBenchmark {
             }
             total = System.nanoTime() - total;
             Cost cost = new Cost();
-            long sum = 0;
-            StringBuilder per = new StringBuilder();
+            long[] calls = new long[names.length];
             for (int i = 0; i < names.length; i++) {
-                long calls = redis.calls(names[i]) - before[i];
-                sum += calls;
-                if (calls > 0) {
-                    per.append(per.length() == 0 ? "" : ", ").append(names[i].toUpperCase(Locale.ROOT)).append(' ')
-                            .append(String.format(Locale.ROOT, "%.2f", (double) calls / takes));
-                }
+                calls[i] = redis.calls(names[i]) - before[i];
             }
+            cost.countedPerTake = perTake(names, calls, takes);
+            cost.counted = perTakeText(names, calls, takes);
+            // what ran inside the scripts: one GET per EVAL of the compare-and-swap, and its PSETEX
+            long scripts = calls[2] + calls[3];
+            long[] sent = calls.clone();
+            sent[1] = Math.max(0, calls[1] - scripts);
+            sent[6] = 0;
+            cost.commandsPerTake = perTake(names, sent, takes);
+            cost.commands = perTakeText(names, sent, takes);
             Arrays.sort(micros);
             cost.p50Micros = micros[takes / 2];
             cost.p99Micros = micros[(int) (takes * 0.99)];
             cost.meanMicros = total / 1000.0 / takes;
-            cost.commandsPerTake = (double) sum / takes;
-            cost.commands = per.toString();
+            cost.pingP50Micros = pingP50Micros(redis, takes);
             return cost;
+        }
+    }
+
+    private static double perTake(String[] names, long[] calls, int takes) {
+        long sum = 0;
+        for (long c : calls) {
+            sum += c;
+        }
+        return (double) sum / takes;
+    }
+
+    private static String perTakeText(String[] names, long[] calls, int takes) {
+        StringBuilder per = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if (calls[i] > 0) {
+                per.append(per.length() == 0 ? "" : ", ").append(names[i].toUpperCase(Locale.ROOT)).append(' ')
+                        .append(String.format(Locale.ROOT, "%.2f", (double) calls[i] / takes));
+            }
+        }
+        return per.toString();
+    }
+
+    /** p50 latency (µs) of sequential {@code PING}s on a Lettuce connection of their own: one round trip. */
+    static double pingP50Micros(RedisServer redis, int pings) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (var connection = client.connect()) {
+            var commands = connection.async();
+            for (int i = 0; i < Math.min(2000, pings); i++) {
+                commands.ping().toCompletableFuture().join();
+            }
+            double[] micros = new double[pings];
+            for (int i = 0; i < pings; i++) {
+                long t0 = System.nanoTime();
+                commands.ping().toCompletableFuture().join();
+                micros[i] = (System.nanoTime() - t0) / 1000.0;
+            }
+            Arrays.sort(micros);
+            return micros[pings / 2];
+        } finally {
+            client.shutdown();
         }
     }
 
     /** p50 and mean latency (µs) of sequential reads of one job, with the given store (null: in process). */
     static double[] reads(RedisBudgetStore store, int reads) {
-        try (Simulator sim = Simulator.builder().journal(false).queuedFor(Duration.ofMinutes(10)).start()) {
+        // an enforced limit far above the rate reached: the default window (5000 per minute) would pace the reads
+        try (Simulator sim = Simulator.builder().journal(false).queuedFor(Duration.ofMinutes(10))
+                .rateLimit(1_000_000_000, Duration.ofMinutes(1)).start()) {
             AsyncInvokeAsyncClient client = new AsyncInvokeClientBuilder().endpoint(sim.baseUrl()).apiKey(sim.apiKey())
                     .requestBudget(RequestBudgetOptions.of(1_000_000, Duration.ofMinutes(1)))
                     .budgetStore(store).buildAsyncClient();
