@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncinvoke.client.AsyncInvokeJson;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -191,15 +190,20 @@ final class BatchJournal implements AutoCloseable {
     /** Streams the journal's whole lines (without their newline); returns the length of a last line without one. */
     private int forEachLine(LineReader reader) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-            for (int b = in.read(); b >= 0; b = in.read()) {
-                if (b != '\n') {
-                    line.write(b);
-                    continue;
+        byte[] chunk = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(path)) {
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == '\n') {
+                        line.write(chunk, from, i - from);
+                        byte[] bytes = line.toByteArray();
+                        line.reset();
+                        reader.line(bytes);
+                        from = i + 1;
+                    }
                 }
-                byte[] bytes = line.toByteArray();
-                line.reset();
-                reader.line(bytes);
+                line.write(chunk, from, n - from);
             }
         }
         return line.size();

@@ -58,6 +58,7 @@ class BatchTest {
     private final Map<String, String> env = new HashMap<>();
     private BatchJournal.Storage storage = BatchJournal.Storage.REAL;
     private byte[] stdin = new byte[0];
+    private boolean live;
 
     record Result(int code, String out, String err) {
         List<JsonNode> lines() throws IOException {
@@ -94,7 +95,7 @@ class BatchTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Context context = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env::get, false,
+                new PrintStream(err, true, StandardCharsets.UTF_8), env::get, live,
                 () -> {
                     throw new AssertionError("no embedded simulator in these tests");
                 }, new ByteArrayInputStream(stdin), storage);
@@ -283,6 +284,47 @@ class BatchTest {
             assertThat(saved).isEqualTo(out.resolve("line-" + n).resolve("0.png"));
             assertThat(ImageIO.read(saved.toFile())).isNotNull();
         }
+    }
+
+    // ------------------------------------------------------------------ stderr
+
+    @Test
+    void theProgressCountsEveryLineAndEstimatesTheTimeLeft() {
+        BatchProgress counts = new BatchProgress(10);
+        Progress clock = new Progress(new PrintStream(new ByteArrayOutputStream()), false,
+                System.nanoTime() - Duration.ofSeconds(10).toNanos());
+        counts.startedAt(clock);
+        for (int i = 0; i < 7; i++) {
+            counts.started();
+        }
+        for (int i = 0; i < 5; i++) {
+            counts.stopped();
+        }
+        counts.ended(BatchCommand.Status.COMPLETED);
+        counts.ended(BatchCommand.Status.COMPLETED);
+        counts.ended(BatchCommand.Status.COMPLETED);
+        counts.ended(BatchCommand.Status.FAILED);
+        counts.ended(BatchCommand.Status.UNFINISHED);
+
+        assertThat(counts.text(true)).isEqualTo("[##########----------] 5/10 lines: 3 done, 1 failed, 1 unfinished, "
+                + "2 in flight, 3 waiting; 10s, ETA 10s");
+        assertThat(counts.text(false)).startsWith("5/10 lines: ");
+    }
+
+    @Test
+    void onATerminalTheProgressIsABarRedrawnInPlace() throws Exception {
+        live = true;
+        sim.close();
+        sim = Simulator.builder().apiKey(KEY).queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofMillis(300))
+                .start();
+
+        Result result = batch(prompts(3).toString());
+
+        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.err).contains("\r\033[K[").contains(" in flight, ").contains(" waiting; ");
+        assertThat(result.err.lines().reduce((a, b) -> b).orElseThrow())
+                .as("the bar erased, the summary stays").contains("\033[K3/3 lines: 3 done, 0 failed, 0 in flight, 0 waiting; ");
+        assertThat(result.lines()).hasSize(3);
     }
 
     // ------------------------------------------------------------------ the journal
