@@ -216,6 +216,21 @@ class BatchTest {
     }
 
     @Test
+    void theReadmeExampleFileRuns() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+        String start = "cat > jobs.jsonl <<'JSONL'\n";
+        int from = readme.indexOf(start) + start.length();
+        Path file = tmp.resolve("jobs.jsonl");
+        Files.writeString(file, readme.substring(from, readme.indexOf("\nJSONL\n", from) + 1));
+
+        Result result = batch(file.toString(), "--out", tmp.resolve("out").toString());
+
+        assertThat(result.code).as(result.err).isZero();
+        assertThat(result.byLine()).containsOnlyKeys(2, 3, 4);
+        assertThat(result.byLine().get(3).get("files")).hasSize(2);
+    }
+
+    @Test
     void stdinIsReadWithADash() throws Exception {
         stdin = (line("from stdin") + "\n").getBytes(StandardCharsets.UTF_8);
 
