@@ -197,9 +197,10 @@ class BatchJarIT {
     @Test
     void aHundredThousandLinesRunInASmallHeap() throws Exception {
         int lines = 100_000;
-        int fresh = 40;
+        // few: the client's request budget (250 a minute) paces real jobs
+        int fresh = 10;
         Path file = input(lines);
-        // a journal of a batch stopped near its end: every line but the last 40 ended, each with an output
+        // a journal of a batch stopped near its end: every line but the last 10 ended, each with an output
         // of about 600 bytes, 60 MB in all, more than the heap of the process that reads it
         Path journal = tmp.resolve("batch.journal");
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));

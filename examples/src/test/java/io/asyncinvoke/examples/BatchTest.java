@@ -188,6 +188,9 @@ class BatchTest {
         assertThat(batch(file.toString(), "--concurrency", "0").err).contains("--concurrency must be at least 1");
         assertThat(batch(tmp.resolve("missing.jsonl").toString()).err).contains("missing.jsonl: no such file");
         assertThat(batch(file.toString(), "--redis", "http://x").code).isEqualTo(2);
+        Result badRedis = batch(file.toString(), "--redis", "redis-nope://:sekret-pass-42@127.0.0.1");
+        assertThat(badRedis.code).isEqualTo(2);
+        assertThat(badRedis.err).contains("--redis").doesNotContain("sekret-pass-42");
         assertThat(sim.journal().requests()).isEmpty();
     }
 
