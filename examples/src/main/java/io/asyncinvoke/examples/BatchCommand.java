@@ -175,7 +175,7 @@ final class BatchCommand implements Callable<Integer> {
                 if (journal != null) {
                     // finished before: printed again, not run again
                     journal.forEachEnded(result -> {
-                        counts.ended(Status.of(result.path("status").asText(null)));
+                        counts.replayed(Status.of(result.path("status").asText(null)));
                         stdout.write(result);
                     });
                 }

@@ -19,6 +19,8 @@ final class BatchProgress {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger unfinished = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Lines that ended in this run, not before it: what the estimate of the time left is made of. */
+    private final AtomicInteger endedHere = new AtomicInteger();
     private volatile Progress clock;
 
     BatchProgress(int total) {
@@ -40,8 +42,14 @@ final class BatchProgress {
         inFlight.decrementAndGet();
     }
 
-    /** A line ended so. */
+    /** A line ended so, in this run. */
     void ended(BatchCommand.Status status) {
+        endedHere.incrementAndGet();
+        replayed(status);
+    }
+
+    /** A line had ended so before this run (a resumed journal). */
+    void replayed(BatchCommand.Status status) {
         switch (status) {
             case COMPLETED:
                 done.incrementAndGet();
@@ -87,8 +95,9 @@ final class BatchProgress {
         }
         text.append(flying).append(" in flight, ").append(waiting).append(" waiting; ")
                 .append(DurationFormat.format(elapsed));
-        if (ended > 0 && ended < total) {
-            long etaMillis = elapsed.toMillis() * (total - ended) / ended;
+        int here = endedHere.get();
+        if (here > 0 && ended < total) {
+            long etaMillis = elapsed.toMillis() * (total - ended) / here;
             text.append(", ETA ").append(DurationFormat.format(Duration.ofSeconds((etaMillis + 999) / 1000)));
         }
         return text.toString();

@@ -327,6 +327,15 @@ class BatchTest {
         assertThat(counts.text(true)).isEqualTo("[##########----------] 5/10 lines: 3 done, 1 failed, 1 unfinished, "
                 + "2 in flight, 3 waiting; 10s, ETA 10s");
         assertThat(counts.text(false)).startsWith("5/10 lines: ");
+
+        BatchProgress resumed = new BatchProgress(10);
+        resumed.startedAt(clock);
+        for (int i = 0; i < 4; i++) {
+            resumed.replayed(BatchCommand.Status.COMPLETED);
+        }
+        resumed.ended(BatchCommand.Status.COMPLETED);
+        assertThat(resumed.text(false)).as("lines ended before this run cost no time: not in the estimate")
+                .endsWith("5/10 lines: 5 done, 0 failed, 0 in flight, 5 waiting; 10s, ETA 50s");
     }
 
     @Test
