@@ -269,8 +269,8 @@ final class BatchCommand implements Callable<Integer> {
 
         /** Follows a job to its end; {@code id} holds its request_id once known. */
         private Mono<ObjectNode> follow(int n, Flux<JobUpdate> updates, AtomicReference<String> id) {
-            long start = System.nanoTime();
             return Mono.defer(() -> {
+                long start = System.nanoTime();
                 counts.started();
                 return updates.last()
                         .flatMap(update -> end(n, update.job().orElse(null), start))

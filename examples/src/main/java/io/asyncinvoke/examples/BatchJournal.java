@@ -294,6 +294,9 @@ final class BatchJournal implements AutoCloseable {
                 set(line, FRESH, null);
                 break;
             case "ended":
+                if (!record.path("result").isObject()) {
+                    throw damaged(number, "an ended line without its result");
+                }
                 set(line, ENDED, null);
                 break;
             default:
