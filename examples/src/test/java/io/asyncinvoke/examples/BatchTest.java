@@ -460,7 +460,7 @@ class BatchTest {
         Path file = prompts(5);
         Path journal = tmp.resolve("batch.journal");
         // the third "submitting" record finds the disk full
-        storage = (path, options) -> new FullAfter(FileChannel.open(path, options), 3);
+        storage = (path, options) -> new FullAfter(FileChannel.open(path, options), "submitting", 3);
 
         Result full = batch(file.toString(), "--journal", journal.toString(), "--concurrency", "1");
 
@@ -480,6 +480,28 @@ class BatchTest {
         assertThat(resumed.code).as(resumed.err).isZero();
         assertThat(resumed.byLine()).hasSize(5);
         assertThat(postsByPrompt()).hasSize(5).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    @Test
+    void aRequestIdTheFullDiskKeptFromTheJournalIsPrintedAndTheRerunReportsItsLineAsUnknown() throws Exception {
+        Path file = prompts(3);
+        Path journal = tmp.resolve("batch.journal");
+        storage = (path, options) -> new FullAfter(FileChannel.open(path, options), "submitted", 1);
+
+        Result full = batch(file.toString(), "--journal", journal.toString(), "--concurrency", "1");
+
+        assertThat(full.code).as(full.err).isEqualTo(4);
+        Map<Integer, JsonNode> lines = full.byLine();
+        assertThat(lines.get(1).get("status").asText()).as("followed to its end all the same").isEqualTo("COMPLETED");
+        assertThat(lines.get(1).get("request_id").asText()).isNotBlank();
+        assertThat(lines.get(2).get("error").asText()).startsWith("not sent: ");
+
+        storage = BatchJournal.Storage.REAL;
+        Result rerun = batch(file.toString(), "--journal", journal.toString());
+
+        assertThat(rerun.code).as(rerun.err).isEqualTo(4);
+        assertThat(rerun.byLine().get(1).get("error").asText()).startsWith("outcome unknown");
+        assertThat(postsByPrompt()).hasSize(3).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
     }
 
     @Test
@@ -528,22 +550,24 @@ class BatchTest {
         }
     }
 
-    /** A journal's file on a disk that fills up: the {@code n}th "submitting" record finds no space. */
+    /** A journal's file on a disk that fills up: the {@code n}th record of state {@code state} finds no space. */
     private static final class FullAfter extends FileChannel {
-        private static final AtomicInteger SUBMITTING = new AtomicInteger();
+        private static final AtomicInteger SEEN = new AtomicInteger();
         private final FileChannel real;
+        private final String state;
         private final int n;
 
-        FullAfter(FileChannel real, int n) {
+        FullAfter(FileChannel real, String state, int n) {
             this.real = real;
+            this.state = "\"state\":\"" + state + "\"";
             this.n = n;
-            SUBMITTING.set(0);
+            SEEN.set(0);
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
             String text = StandardCharsets.UTF_8.decode(src.duplicate()).toString();
-            if (text.contains("\"submitting\"") && SUBMITTING.incrementAndGet() >= n) {
+            if (text.contains(state) && SEEN.incrementAndGet() >= n) {
                 // a part of it reaches the disk, as when space runs out mid-write
                 ByteBuffer part = src.duplicate();
                 part.limit(part.position() + Math.min(5, part.remaining()));
