@@ -339,6 +339,19 @@ class BatchTest {
     }
 
     @Test
+    void offATerminalTheProgressIsAPlainLineEverySoOften() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Progress progress = Progress.summary(new PrintStream(err, true, StandardCharsets.UTF_8), false,
+                System.nanoTime(), () -> "3/10 lines: 3 done", Duration.ofMillis(50))) {
+            Thread.sleep(400);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertThat(text.lines().toList()).hasSizeGreaterThan(2)
+                .allSatisfy(line -> assertThat(line).isEqualTo("3/10 lines: 3 done"));
+        assertThat(text).doesNotContain("\r").doesNotContain("\033");
+    }
+
+    @Test
     void onATerminalTheProgressIsABarRedrawnInPlace() throws Exception {
         live = true;
         sim.close();
