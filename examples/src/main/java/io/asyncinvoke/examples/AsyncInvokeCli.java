@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code async-invoke} command line: {@code run}, {@code submit}, {@code get} and
- * {@code watch}, and {@code simulator} to serve a simulator of the service until stopped. stdout carries exactly one JSON object, the job as the API returns it; stderr
+ * {@code watch}, {@code batch} for many jobs from a file, and {@code simulator} to serve a simulator of the service until stopped. stdout carries exactly one JSON object, the job as the API returns it; stderr
  * carries the human lines. Exit codes: 0 success, 1 job failed, 2 usage error or invalid input
  * (nothing sent), 3 authentication failure, 4 any other API, network or timeout error.
  *
@@ -71,6 +71,7 @@ public final class AsyncInvokeCli implements Callable<Integer> {
                 .addSubcommand(new SubmitCommand())
                 .addSubcommand(new GetCommand())
                 .addSubcommand(new WatchCommand())
+                .addSubcommand(new BatchCommand())
                 .addSubcommand(new SimulatorCommand());
         commandLine.setOut(new PrintWriter(context.out(), true));
         commandLine.setErr(new PrintWriter(context.err(), true));
@@ -98,7 +99,7 @@ public final class AsyncInvokeCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "name a command: run, submit, get, watch or simulator");
+        throw new ParameterException(spec.commandLine(), "name a command: run, submit, get, watch, batch or simulator");
     }
 
     /**

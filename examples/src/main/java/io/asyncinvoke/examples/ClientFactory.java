@@ -7,6 +7,7 @@ import io.asyncinvoke.client.PollingOptions;
 import io.asyncinvoke.simulator.Simulator;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,6 +44,15 @@ final class ClientFactory {
      * @throws IllegalArgumentException for a usage error or invalid input; nothing was sent
      */
     Connection connect(Context context, boolean simulatorWithoutKey, Runnable checkInput) {
+        return connect(context, simulatorWithoutKey, checkInput, builder -> builder);
+    }
+
+    /**
+     * As {@link #connect(Context, boolean, Runnable)}, with the command's own settings of the client
+     * ({@code customize}, called once everything was checked, e.g. {@code batch --redis}).
+     */
+    Connection connect(Context context, boolean simulatorWithoutKey, Runnable checkInput,
+            UnaryOperator<AsyncInvokeClientBuilder> customize) {
         Optional<String> key = AsyncInvokeDefaults.apiKey(apiKey, context.env());
         boolean simulated = simulator || simulatorWithoutKey && baseUrl == null && key.isEmpty();
         if (simulator && baseUrl != null) {
@@ -71,7 +81,7 @@ final class ClientFactory {
             }
         }
         try {
-            return new Connection(context, build(builder), timeout, embedded);
+            return new Connection(context, build(customize.apply(builder)), timeout, embedded);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();

@@ -40,6 +40,11 @@ final class JsonOut {
         return new JsonOut(out, COMPACT, redaction);
     }
 
+    /** The same stream and keys, one compact object per line. */
+    JsonOut lines() {
+        return new JsonOut(out, COMPACT, redaction);
+    }
+
     /** Writes {@code value} (a job, a map...) and flushes, so that a reader sees it at once. */
     synchronized void write(Object value) {
         String json;

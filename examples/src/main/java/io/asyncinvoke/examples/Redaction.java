@@ -7,9 +7,10 @@ import java.util.function.Function;
 
 /**
  * The keys a run of the command line must never print, and their removal from text: the one the
- * environment holds (found by {@link AsyncInvokeDefaults#apiKey}) and any given with
- * {@code --api-key}, read from the raw arguments since picocli may echo one in a parse error before
- * any option is parsed.
+ * environment holds (found by {@link AsyncInvokeDefaults#apiKey}), any given with
+ * {@code --api-key}, and the credentials of a {@code --redis} URL ({@code redis://:password@host}),
+ * read from the raw arguments since picocli may echo one in a parse error before any option is
+ * parsed.
  */
 final class Redaction {
 
@@ -35,8 +36,34 @@ final class Redaction {
             if (given != null && !given.isBlank()) {
                 keys.add(given);
             }
+            String redis = args[i].equals("--redis") && i + 1 < args.length ? args[i + 1]
+                    : args[i].startsWith("--redis=") ? args[i].substring("--redis=".length()) : null;
+            keys.addAll(credentials(redis));
         }
         return new Redaction(keys);
+    }
+
+    /** The user and password of a URL such as {@code redis://user:password@host:6379}, longest first. */
+    private static List<String> credentials(String url) {
+        if (url == null) {
+            return List.of();
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int end = url.indexOf('/', start);
+        int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+        if (at <= start) {
+            return List.of();
+        }
+        String userInfo = url.substring(start, at);
+        List<String> secrets = new ArrayList<>();
+        secrets.add(userInfo);
+        int colon = userInfo.indexOf(':');
+        if (colon >= 0 && colon + 1 < userInfo.length()) {
+            secrets.add(userInfo.substring(colon + 1));
+        }
+        secrets.removeIf(String::isBlank);
+        return secrets;
     }
 
     /** {@code text} with every key replaced by {@value AsyncInvokeDefaults#REDACTED}. */

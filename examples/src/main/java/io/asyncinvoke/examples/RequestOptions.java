@@ -27,7 +27,7 @@ final class RequestOptions {
     private static final String INPUT_EXAMPLE = "{\"num_images\": 2}";
     private static final ObjectMapper MAPPER = AsyncInvokeJson.newObjectMapper();
     /** One JSON value and nothing after it; a key given twice is a mistake, not the last one wins. */
-    private static final ObjectReader INPUT_READER = MAPPER.reader()
+    static final ObjectReader INPUT_READER = MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     /** Where Jackson's messages name their source: the line and column are given apart. */
@@ -107,10 +107,16 @@ final class RequestOptions {
             throw new IllegalArgumentException("--input must be a JSON object, e.g. '" + INPUT_EXAMPLE + "'"
                     + (value == null || value.isMissingNode() ? "" : ", not " + kind(value)));
         }
-        return MAPPER.convertValue(value, new TypeReference<LinkedHashMap<String, Object>>() { });
+        return toMap(value);
     }
 
-    private static String kind(JsonNode value) {
+    /** The fields of the JSON object {@code object}, in order. */
+    static Map<String, Object> toMap(JsonNode object) {
+        return MAPPER.convertValue(object, new TypeReference<LinkedHashMap<String, Object>>() { });
+    }
+
+    /** What kind of JSON value {@code value} is, in words: {@code an array}, {@code a string}... */
+    static String kind(JsonNode value) {
         switch (value.getNodeType()) {
             case ARRAY:
                 return "an array";
@@ -128,7 +134,7 @@ final class RequestOptions {
     }
 
     /** The parser's reason in short, with the line and column, without its internals. */
-    private static String reason(JsonProcessingException e) {
+    static String reason(JsonProcessingException e) {
         String reason;
         if (e instanceof MismatchedInputException && e.getOriginalMessage() != null
                 && e.getOriginalMessage().startsWith("Trailing token")) {
