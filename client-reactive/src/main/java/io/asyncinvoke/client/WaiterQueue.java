@@ -12,8 +12,9 @@ import reactor.core.publisher.Operators;
  *
  * <p>The queue has no lock of its own: it is guarded by its budget's monitor ({@link #lock}), which
  * also guards the budget's own state, so that taking a token and leaving the queue are one step.
- * Every method but {@link #fail} is called with that monitor held; subscribers are signalled
- * outside it.
+ * The queue's methods but {@link #fail} are called with that monitor held, and
+ * {@link Waiter#cancel()} takes it; subscribers are signalled outside it ({@link #fail},
+ * {@link Waiter#complete}).
  */
 final class WaiterQueue {
 
@@ -94,7 +95,7 @@ final class WaiterQueue {
         /** The next in the queue, or, once out of it, the next of a chain being granted or failed. */
         Waiter next;
         long sinceNanos;
-        /** Out of the queue for good (granted a token, or failed): cancelling no longer touches the queue. */
+        /** Never (again) in the queue: granted a token, failed, or answered before joining; a cancel then does nothing. */
         boolean granted;
         boolean cancelled;
 
