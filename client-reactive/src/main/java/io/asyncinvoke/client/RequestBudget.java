@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.RequestBudgetOptions.Limit;
+import io.asyncinvoke.client.WaiterQueue.Waiter;
 import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
@@ -17,10 +17,11 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The token buckets of {@link RequestBudgetOptions}, shared by every request of one client.
  *
- * <p>A request that finds no token joins one FIFO queue (an intrusive list, so a cancelled waiter
- * leaves it in O(1)); a single timer on the parallel scheduler wakes up when the head can be
- * served. No thread ever waits: a waiting request is a node in the queue. All state sits behind
- * this object's monitor, held for a few arithmetic steps; subscribers are signalled outside it.
+ * <p>A request that finds no token joins one FIFO {@link WaiterQueue} (an intrusive list, so a
+ * cancelled waiter leaves it in O(1)); a single timer on the parallel scheduler wakes up when the
+ * head can be served. No thread ever waits: a waiting request is a node in the queue. All state
+ * sits behind this object's monitor, held for a few arithmetic steps; subscribers are signalled
+ * outside it.
  *
  * <p>Time comes from {@link Schedulers#parallel()} at each use, so that a test's virtual clock
  * drives the budget like it drives the polls.
@@ -44,9 +45,8 @@ final class RequestBudget implements RequestGate {
     private final Mono<Void> acquire = new Acquire(null);
     private final long maxWaitNanos;
 
-    private Waiter head;
-    private Waiter tail;
-    private int waiting;
+    /** Guarded by this budget's monitor, like the buckets: taking a token and leaving the queue are one step. */
+    private final WaiterQueue queue = new WaiterQueue(this);
     private long holdUntilNanos;
     /** What the answer that set the current hold said. */
     private RateLimitInfo holdInfo = RateLimitInfo.NONE;
@@ -140,7 +140,7 @@ final class RequestBudget implements RequestGate {
             tooLong = holdTooLong(now);
             refused = tooLong == null ? null : takeAllWaiters();
         }
-        failAll(refused, tooLong);
+        WaiterQueue.fail(refused, tooLong);
     }
 
     /**
@@ -201,7 +201,7 @@ final class RequestBudget implements RequestGate {
     /** Takes a token for a newcomer: only when one is free and nobody waits before it. */
     private boolean takeTokenIfFree(long now) {
         refill(now);
-        if (head != null || !canTakeToken(now)) {
+        if (!queue.isEmpty() || !canTakeToken(now)) {
             return false;
         }
         takeToken();
@@ -222,38 +222,11 @@ final class RequestBudget implements RequestGate {
         return Math.max(1, wait);
     }
 
-    private void enqueue(Waiter w) {
-        if (tail == null) {
-            head = w;
-        } else {
-            tail.next = w;
-            w.prev = tail;
-        }
-        tail = w;
-        waiting++;
-    }
-
-    private void unlink(Waiter w) {
-        if (w.prev == null) {
-            head = w.next;
-        } else {
-            w.prev.next = w.next;
-        }
-        if (w.next == null) {
-            tail = w.prev;
-        } else {
-            w.next.prev = w.prev;
-        }
-        w.prev = null;
-        w.next = null;
-        waiting--;
-    }
-
     // ------------------------------------------------------------------ timer
 
     /** Called with the monitor held; the timer itself runs {@link #pump()}. */
     private Runnable armTimer(long now) {
-        if (timerPending || head == null) {
+        if (timerPending || queue.isEmpty()) {
             return null;
         }
         timerPending = true;
@@ -277,11 +250,9 @@ final class RequestBudget implements RequestGate {
         synchronized (this) {
             timerPending = false;
             refill(now);
-            while (head != null && canTakeToken(now)) {
+            while (!queue.isEmpty() && canTakeToken(now)) {
                 takeToken();
-                Waiter w = head;
-                unlink(w);
-                w.granted = true;
+                Waiter w = queue.pollGranted();
                 if (grantedTail == null) {
                     granted = w;
                 } else {
@@ -298,11 +269,7 @@ final class RequestBudget implements RequestGate {
             Waiter w = granted;
             granted = w.next;
             w.next = null;
-            long waited = now - w.sinceNanos;
-            if (waited >= 1_000_000 && listener != AsyncInvokeListener.NONE) {
-                listener.rateLimitWait(w.attempt == null ? null : w.attempt.exchange(), Duration.ofNanos(waited));
-            }
-            w.actual.onComplete();
+            w.complete(now - w.sinceNanos, listener);
         }
     }
 
@@ -311,28 +278,13 @@ final class RequestBudget implements RequestGate {
         synchronized (this) {
             chain = takeAllWaiters();
         }
-        failAll(chain, error);
+        WaiterQueue.fail(chain, error);
     }
 
-    /** Empties the queue (monitor held); the chain is to be failed outside the monitor. */
+    /** Empties the queue (monitor held), so no timer is pending any more; the chain is to be failed outside the monitor. */
     private Waiter takeAllWaiters() {
-        Waiter chain = head;
-        head = null;
-        tail = null;
-        waiting = 0;
         timerPending = false;
-        return chain;
-    }
-
-    private static void failAll(Waiter chain, Throwable error) {
-        while (chain != null) {
-            Waiter w = chain;
-            chain = w.next;
-            w.next = null;
-            w.prev = null;
-            w.granted = true;
-            w.actual.onError(error);
-        }
+        return queue.takeAll();
     }
 
     // ------------------------------------------------------------------ the Mono and its waiters
@@ -380,7 +332,7 @@ final class RequestBudget implements RequestGate {
 
         @Override
         public void subscribe(CoreSubscriber<? super Void> actual) {
-            Waiter w = new Waiter(actual, attempt);
+            Waiter w = new Waiter(queue, actual, attempt);
             actual.onSubscribe(w);
             Scheduler clock = scheduler.get();
             long now = clock.now(TimeUnit.NANOSECONDS);
@@ -400,7 +352,7 @@ final class RequestBudget implements RequestGate {
                     grantedNow = true;
                 } else {
                     w.sinceNanos = now;
-                    enqueue(w);
+                    queue.enqueue(w);
                     arm = armTimer(now);
                     grantedNow = false;
                 }
@@ -412,40 +364,6 @@ final class RequestBudget implements RequestGate {
                 actual.onError(tooLong);
             } else if (grantedNow) {
                 actual.onComplete();
-            }
-        }
-    }
-
-    /** A request waiting for a token: a node of the FIFO queue and the subscriber's Subscription. */
-    private final class Waiter implements org.reactivestreams.Subscription {
-        final CoreSubscriber<? super Void> actual;
-        final Call.Attempt attempt;
-        Waiter prev;
-        Waiter next;
-        long sinceNanos;
-        boolean granted;
-        boolean cancelled;
-
-        Waiter(CoreSubscriber<? super Void> actual, Call.Attempt attempt) {
-            this.actual = actual;
-            this.attempt = attempt;
-        }
-
-        @Override
-        public void request(long n) {
-            Operators.validate(n);
-        }
-
-        @Override
-        public void cancel() {
-            synchronized (RequestBudget.this) {
-                if (cancelled || granted) {
-                    return;
-                }
-                cancelled = true;
-                if (prev != null || next != null || head == this) {
-                    unlink(this);
-                }
             }
         }
     }

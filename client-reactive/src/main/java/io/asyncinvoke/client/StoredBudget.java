@@ -1,6 +1,7 @@
 package io.asyncinvoke.client;
 
 import io.asyncinvoke.client.RequestBudgetOptions.Limit;
+import io.asyncinvoke.client.WaiterQueue.Waiter;
 import io.asyncinvoke.client.spi.AsyncInvokeListener;
 import io.asyncinvoke.client.spi.BudgetStore;
 import io.asyncinvoke.client.spi.BudgetStore.Bandwidth;
@@ -21,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -69,8 +69,8 @@ final class StoredBudget implements RequestGate {
     private final double burst;
     private final List<Bandwidth> bandwidths;
 
-    private Waiter head;
-    private Waiter tail;
+    /** The requests of this client waiting for the store, guarded by this budget's monitor. */
+    private final WaiterQueue queue = new WaiterQueue(this);
     /** A call to the store, or a timer before one, is pending for the head of the queue. */
     private boolean asking;
     private long holdUntilNanos;
@@ -188,7 +188,7 @@ final class StoredBudget implements RequestGate {
                 quietly(() -> store.resize(next), "resize");
             }
         }
-        fail(refused, tooLong);
+        WaiterQueue.fail(refused, tooLong);
     }
 
     /** A call whose failure only matters for its own sake: the next {@link #ask()} finds out whether the store is there. */
@@ -204,7 +204,7 @@ final class StoredBudget implements RequestGate {
         long now = now();
         long holdLeft;
         synchronized (this) {
-            if (head == null) {
+            if (queue.isEmpty()) {
                 asking = false;
                 return;
             }
@@ -236,12 +236,8 @@ final class StoredBudget implements RequestGate {
                 outage = now - downSinceNanos;
             }
             if (take.isGranted()) {
-                granted = head;
-                if (granted != null) {
-                    unlink(granted);
-                    granted.granted = true;
-                }
-                askAgainIn = head == null ? -1 : 0;
+                granted = queue.pollGranted();
+                askAgainIn = queue.isEmpty() ? -1 : 0;
             } else {
                 long wait = Math.max(MIN_RETRY_NANOS, take.waitTime().toNanos());
                 if (take.isHeld()) {
@@ -254,7 +250,7 @@ final class StoredBudget implements RequestGate {
                         refused = takeAllWaiters();
                     }
                 }
-                askAgainIn = head == null ? -1 : wait;
+                askAgainIn = queue.isEmpty() ? -1 : wait;
             }
             if (askAgainIn < 0) {
                 asking = false;
@@ -269,7 +265,7 @@ final class StoredBudget implements RequestGate {
         if (granted != null) {
             deliver(granted, now);
         }
-        fail(refused, tooLong);
+        WaiterQueue.fail(refused, tooLong);
         if (askAgainIn >= 0) {
             // through the scheduler even at once: a store that answers synchronously must not recurse
             schedule(this::ask, askAgainIn);
@@ -301,42 +297,15 @@ final class StoredBudget implements RequestGate {
             LOG.debug("Request budget store {} is still unavailable: {}", storeName, error.toString());
         }
         // the queue moves to the fallback, in order
-        fail(queued, TO_FALLBACK);
+        WaiterQueue.fail(queued, TO_FALLBACK);
     }
 
     // ------------------------------------------------------------------ inside the monitor
 
-    private void enqueue(Waiter w) {
-        if (tail == null) {
-            head = w;
-        } else {
-            tail.next = w;
-            w.prev = tail;
-        }
-        tail = w;
-    }
-
-    private void unlink(Waiter w) {
-        if (w.prev == null) {
-            head = w.next;
-        } else {
-            w.prev.next = w.next;
-        }
-        if (w.next == null) {
-            tail = w.prev;
-        } else {
-            w.next.prev = w.prev;
-        }
-        w.prev = null;
-        w.next = null;
-    }
-
+    /** Empties the queue, so nobody is asking the store any more; the chain is to be failed outside the monitor. */
     private Waiter takeAllWaiters() {
-        Waiter chain = head;
-        head = null;
-        tail = null;
         asking = false;
-        return chain;
+        return queue.takeAll();
     }
 
     // ------------------------------------------------------------------ outside the monitor
@@ -356,27 +325,11 @@ final class StoredBudget implements RequestGate {
     /** Grants off the store's thread (a Redis client's event loop, say): the request then runs on the client's scheduler. */
     private void deliver(Waiter w, long now) {
         long waited = now - w.sinceNanos;
-        Runnable complete = () -> {
-            if (waited >= 1_000_000 && listener != AsyncInvokeListener.NONE) {
-                listener.rateLimitWait(w.attempt == null ? null : w.attempt.exchange(), Duration.ofNanos(waited));
-            }
-            w.actual.onComplete();
-        };
+        Runnable complete = () -> w.complete(waited, listener);
         try {
             scheduler.get().schedule(complete);
         } catch (RejectedExecutionException shutDown) {
             complete.run();
-        }
-    }
-
-    private static void fail(Waiter chain, Throwable error) {
-        while (chain != null) {
-            Waiter w = chain;
-            chain = w.next;
-            w.next = null;
-            w.prev = null;
-            w.granted = true;
-            w.actual.onError(error);
         }
     }
 
@@ -392,7 +345,7 @@ final class StoredBudget implements RequestGate {
 
         @Override
         public void subscribe(CoreSubscriber<? super Void> actual) {
-            Waiter w = new Waiter(actual, attempt);
+            Waiter w = new Waiter(queue, actual, attempt);
             actual.onSubscribe(w);
             long now = now();
             RateLimitedException tooLong;
@@ -408,7 +361,7 @@ final class StoredBudget implements RequestGate {
                     w.granted = true;
                 } else {
                     w.sinceNanos = now;
-                    enqueue(w);
+                    queue.enqueue(w);
                     if (!asking) {
                         asking = true;
                         askNow = true;
@@ -421,40 +374,6 @@ final class StoredBudget implements RequestGate {
                 actual.onError(TO_FALLBACK);
             } else if (askNow) {
                 ask();
-            }
-        }
-    }
-
-    /** A request waiting for a token: a node of the FIFO queue and the subscriber's Subscription. */
-    private final class Waiter implements org.reactivestreams.Subscription {
-        final CoreSubscriber<? super Void> actual;
-        final Call.Attempt attempt;
-        Waiter prev;
-        Waiter next;
-        long sinceNanos;
-        boolean granted;
-        boolean cancelled;
-
-        Waiter(CoreSubscriber<? super Void> actual, Call.Attempt attempt) {
-            this.actual = actual;
-            this.attempt = attempt;
-        }
-
-        @Override
-        public void request(long n) {
-            Operators.validate(n);
-        }
-
-        @Override
-        public void cancel() {
-            synchronized (StoredBudget.this) {
-                if (cancelled || granted) {
-                    return;
-                }
-                cancelled = true;
-                if (prev != null || next != null || head == this) {
-                    unlink(this);
-                }
             }
         }
     }

@@ -8,10 +8,8 @@ import io.asyncinvoke.simulator.Answer;
 import io.asyncinvoke.simulator.Script;
 import io.asyncinvoke.simulator.Simulator;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,39 +82,17 @@ class BudgetStoreHttpTest {
     }
 
     /** Grants every token, counting. */
-    private static final class CountingStore implements BudgetStore, BudgetStore.Budget {
-        volatile Spec spec;
+    private static final class CountingStore extends RecordingBudgetStore {
         final AtomicInteger takes = new AtomicInteger();
-        final List<Duration> holds = new CopyOnWriteArrayList<>();
-        final List<List<Bandwidth>> resizes = new CopyOnWriteArrayList<>();
 
-        @Override
-        public Budget open(Spec spec) {
-            this.spec = spec;
-            return this;
+        CountingStore() {
+            super("counting");
         }
 
         @Override
         public CompletionStage<Take> tryTake() {
             takes.incrementAndGet();
             return CompletableFuture.completedFuture(Take.granted());
-        }
-
-        @Override
-        public CompletionStage<Void> hold(Duration duration) {
-            holds.add(duration);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> resize(List<Bandwidth> bandwidths) {
-            resizes.add(bandwidths);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public String toString() {
-            return "counting";
         }
     }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -310,8 +309,7 @@ class StoredBudgetTest {
     }
 
     /** A store scripted by the test, answering synchronously unless told otherwise. */
-    private static final class FakeStore implements BudgetStore, BudgetStore.Budget {
-        BudgetStore.Spec spec;
+    private static final class FakeStore extends RecordingBudgetStore {
         int tokens;
         Duration heldFor;
         boolean failing;
@@ -320,14 +318,10 @@ class StoredBudgetTest {
         int takes;
         int concurrentTakes;
         int maxConcurrentTakes;
-        final List<Duration> holds = new ArrayList<>();
-        final List<List<Bandwidth>> resizes = new ArrayList<>();
         final Deque<CompletableFuture<Take>> pending = new ArrayDeque<>();
 
-        @Override
-        public Budget open(Spec spec) {
-            this.spec = spec;
-            return this;
+        FakeStore() {
+            super("fake-store");
         }
 
         @Override
@@ -358,27 +352,6 @@ class StoredBudgetTest {
             } finally {
                 concurrentTakes--;
             }
-        }
-
-        @Override
-        public CompletionStage<Void> hold(Duration duration) {
-            holds.add(duration);
-            return done(() -> null);
-        }
-
-        @Override
-        public CompletionStage<Void> resize(List<Bandwidth> bandwidths) {
-            resizes.add(bandwidths);
-            return done(() -> null);
-        }
-
-        private static <T> CompletionStage<T> done(Supplier<T> value) {
-            return CompletableFuture.completedFuture(value.get());
-        }
-
-        @Override
-        public String toString() {
-            return "fake-store";
         }
     }
 }
