@@ -205,7 +205,7 @@ abstract class RedisConnector implements AutoCloseable {
 
         @Override
         public synchronized void close() {
-            connecting.thenAccept(StatefulRedisConnection::closeAsync);
+            // closes its connections too (closing one first makes Lettuce warn that it is already closed)
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             runQuietly(onClose);

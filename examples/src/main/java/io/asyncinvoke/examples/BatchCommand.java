@@ -55,6 +55,9 @@ final class BatchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = AsyncInvokeJson.newObjectMapper();
 
+    /** How long a --store lease lasts by default: the library's. */
+    static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
     /** How often the progress is printed when stderr is not a terminal. */
     static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(10);
 
@@ -84,6 +87,17 @@ final class BatchCommand implements Callable<Integer> {
                     + "process of the same endpoint and key.")
     String redis;
 
+    @Option(names = "--store", paramLabel = "redis://HOST:PORT/NAME",
+            description = "Keep the batch's state in this Redis under NAME, so that several processes, on any "
+                    + "machines, run the same FILE together: each line is submitted once across all of them, a "
+                    + "killed process's lines are taken over after its lease, each process prints the lines it "
+                    + "finished. Not with --journal.")
+    String shared;
+
+    @Option(names = "--lease", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --store: how long a process's lines wait for another when it dies (default 30s).")
+    Duration lease;
+
     @Mixin
     ClientFactory service;
 
@@ -101,6 +115,10 @@ final class BatchCommand implements Callable<Integer> {
                  summary.set(input.validate());
              }, builder -> withRedis(builder, store));
              BatchJournal journal = openJournal(context, summary.get())) {
+            if (shared != null) {
+                return new SharedBatch(context, connection.client(), cli.stdout().lines(), SharedBatch.Target.parse(shared),
+                        lease == null ? DEFAULT_LEASE : lease, concurrency, out, summary.get()).run(input, summary.get());
+            }
             return new Batch(context, connection, journal, summary.get()).run(input);
         } finally {
             if (store.get() != null) {
@@ -118,6 +136,20 @@ final class BatchCommand implements Callable<Integer> {
         }
         if (journalFile != null && Files.isDirectory(journalFile)) {
             throw new IllegalArgumentException("--journal " + journalFile + ": a directory, not a file");
+        }
+        if (shared != null) {
+            if (journalFile != null) {
+                throw new IllegalArgumentException("--store and --journal: choose one (the store keeps what the journal would)");
+            }
+            if (resubmitUnknown) {
+                throw new IllegalArgumentException("--resubmit-unknown is not available with --store: a line whose "
+                        + "outcome is unknown is never sent again by a shared batch");
+            }
+            SharedBatch.Target.parse(shared);
+        }
+        if (lease != null && (shared == null || lease.compareTo(Duration.ofMillis(500)) < 0)) {
+            throw new IllegalArgumentException(shared == null ? "--lease needs --store"
+                    : "--lease must be at least 500ms, was " + DurationFormat.format(lease));
         }
         if (redis != null) {
             try {
@@ -258,12 +290,13 @@ final class BatchCommand implements Callable<Integer> {
                                 .onErrorResume(BatchJournal.JournalException.class, e -> Mono.empty())
                                 .thenReturn(update);
                     });
-            return follow(n, updates.doOnError(e -> {
+            return follow(n, updates.onErrorResume(e -> {
                 Throwable cause = Exceptions.unwrap(e);
                 if (id.get() == null && !(cause instanceof SubmitOutcomeUnknownException) && journal != null) {
                     // refused: no job was created, the line may be sent again
-                    journal.unsent(n).onErrorResume(error -> Mono.empty()).subscribe();
+                    return journal.unsent(n).onErrorResume(error -> Mono.empty()).thenMany(Flux.error(e));
                 }
+                return Flux.error(e);
             }), id);
         }
 
@@ -337,19 +370,19 @@ final class BatchCommand implements Callable<Integer> {
             return broken == null ? null : broken.getMessage();
         }
 
-        private ObjectNode result(int n, String requestId, String status, Object output, String error,
-                List<String> files) {
-            // every field, null ones too: a JSON tree keeps them
-            ObjectNode result = JSON.createObjectNode();
-            result.put("line", n);
-            result.put("request_id", requestId);
-            result.put("status", status);
-            result.set("output", JSON.valueToTree(output));
-            result.put("error", error);
-            ArrayNode saved = result.putArray("files");
-            files.forEach(saved::add);
-            return result;
-        }
+    }
+
+    /** A line's result as stdout shows it: every field, null ones too (a JSON tree keeps them). */
+    static ObjectNode result(int n, String requestId, String status, Object output, String error, List<String> files) {
+        ObjectNode result = JSON.createObjectNode();
+        result.put("line", n);
+        result.put("request_id", requestId);
+        result.put("status", status);
+        result.set("output", JSON.valueToTree(output));
+        result.put("error", error);
+        ArrayNode saved = result.putArray("files");
+        files.forEach(saved::add);
+        return result;
     }
 
     /** A completed job whose files were not all saved. */

@@ -8,7 +8,7 @@ import java.util.function.Function;
 /**
  * The keys a run of the command line must never print, and their removal from text: the one the
  * environment holds (found by {@link AsyncInvokeDefaults#apiKey}), any given with
- * {@code --api-key}, and the credentials of a {@code --redis} URL ({@code redis://:password@host}),
+ * {@code --api-key}, and the credentials of a {@code --redis} or {@code --store} URL ({@code redis://:password@host}),
  * read from the raw arguments since picocli may echo one in a parse error before any option is
  * parsed.
  */
@@ -36,9 +36,11 @@ final class Redaction {
             if (given != null && !given.isBlank()) {
                 keys.add(given);
             }
-            String redis = args[i].equals("--redis") && i + 1 < args.length ? args[i + 1]
-                    : args[i].startsWith("--redis=") ? args[i].substring("--redis=".length()) : null;
-            keys.addAll(credentials(redis));
+            for (String option : new String[] {"--redis", "--store"}) {
+                String url = args[i].equals(option) && i + 1 < args.length ? args[i + 1]
+                        : args[i].startsWith(option + "=") ? args[i].substring(option.length() + 1) : null;
+                keys.addAll(credentials(url));
+            }
         }
         return new Redaction(keys);
     }
