@@ -51,9 +51,17 @@ final class WaiterQueue {
         return w;
     }
 
-    /** Empties the queue; the chain (linked by {@link Waiter#next}) is to be failed outside the monitor. */
+    /**
+     * Empties the queue; the chain (linked by {@link Waiter#next}) is to be failed outside the
+     * monitor. Its waiters are marked out of the queue here, under the monitor: a cancel while the
+     * chain is failed must not unlink a node from a queue it has left (that would point the queue's
+     * tail at a node of the chain, and strand the next request).
+     */
     Waiter takeAll() {
         Waiter chain = head;
+        for (Waiter w = chain; w != null; w = w.next) {
+            w.granted = true;
+        }
         head = null;
         tail = null;
         return chain;
@@ -81,7 +89,6 @@ final class WaiterQueue {
             chain = w.next;
             w.next = null;
             w.prev = null;
-            w.granted = true;
             w.actual.onError(error);
         }
     }

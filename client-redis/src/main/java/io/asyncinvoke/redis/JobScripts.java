@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * The Lua scripts of {@link RedisJobStore}: each operation is one script, so Redis applies it
  * atomically. Leases are measured on Redis's clock ({@code TIME}, in milliseconds). Every key of a
- * namespace shares the hash tag in its prefix, so the scripts run on Redis Cluster too.
+ * namespace shares the hash tag in its prefix (one hash slot), and each script is sent with one of
+ * them as {@code KEYS[1]} so that a Redis Cluster routes it there (untested: the tests run one Redis).
  *
  * <p>ARGV[1] is always the namespace's key prefix. Data model, under that prefix:
  * <ul>

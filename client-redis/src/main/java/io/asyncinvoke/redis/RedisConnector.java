@@ -56,7 +56,14 @@ abstract class RedisConnector implements AutoCloseable {
         private String name;
 
         void url(String url) {
-            RedisURI parsed = RedisURI.create(Objects.requireNonNull(url, "url"));
+            RedisURI parsed;
+            try {
+                parsed = RedisURI.create(Objects.requireNonNull(url, "url"));
+            } catch (RuntimeException e) {
+                // the parsers' messages quote the whole URL, password included: neither it nor they go on
+                throw new IllegalArgumentException("not a Redis URL (redis://host:port, rediss://host:port, "
+                        + "redis://:password@host:port/db): " + e.getClass().getSimpleName());
+            }
             clear();
             uri = parsed;
         }

@@ -33,8 +33,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Each operation is one Lua script, applied atomically by Redis; leases are measured on Redis's
  * clock, so instances whose clocks differ still agree on them. The keys of a namespace all start
- * with {@code async-invoke:jobs:{<namespace>}:} (one hash tag, so the scripts also run on Redis
- * Cluster); the data model is described in the README ("Durable jobs"). Commands go through
+ * with {@code async-invoke:jobs:{<namespace>}:} (one hash slot; each script is sent with one of
+ * them as its key, for a Redis Cluster to route it, which the tests do not cover: they run one
+ * Redis); the data model is described in the README ("Durable jobs"). Commands go through
  * Lettuce's asynchronous API: no thread waits for Redis. A command that takes longer than
  * {@link Builder#timeout} fails, and the tracker tries again.
  *
@@ -54,11 +55,13 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
     private final String namespace;
     private final String prefix;
     private final Duration timeout;
+    private final byte[] routingKey;
 
     private RedisJobStore(Builder b, RedisConnector connector) {
         this.connector = connector;
         this.namespace = b.namespace;
         this.prefix = KEY_PREFIX + "{" + b.namespace + "}:";
+        this.routingKey = bytes(prefix + "pending");
         this.timeout = b.timeout;
     }
 
@@ -183,7 +186,7 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
     public Flux<TrackedJob> list(State state) {
         return Mono.defer(() -> call(redis -> redis.smembers(bytes(prefix + "state:" + state.name()))))
                 .flatMapIterable(keys -> keys)
-                .concatMap(key -> find(new String(key, StandardCharsets.UTF_8)), 16)
+                .flatMapSequential(key -> find(new String(key, StandardCharsets.UTF_8)), 16)
                 .filter(job -> job.state() == state);
     }
 
@@ -215,7 +218,9 @@ public final class RedisJobStore implements JobStore, AutoCloseable {
         for (int i = 0; i < args.length; i++) {
             values[i + 1] = bytes(args[i]);
         }
-        byte[][] keys = new byte[0][];
+        // the scripts build their keys from the prefix; one key of the namespace, passed as KEYS[1],
+        // routes the script to the node that holds the namespace's hash slot on a Redis Cluster
+        byte[][] keys = {routingKey};
         return Mono.defer(() -> this.<T>call(redis -> redis.evalsha(script.sha(), type, keys, values)))
                 .onErrorResume(RedisNoScriptException.class,
                         e -> call(redis -> redis.eval(script.source(), type, keys, values)));

@@ -23,12 +23,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,7 +99,8 @@ final class BatchJournal implements AutoCloseable {
     private final int compactAtLeast;
     /** Each line's state; written on the journal's thread only, once the batch runs. */
     private final byte[] states;
-    private final Map<Integer, String> requestIds = new HashMap<>();
+    /** The request_ids of lines submitted and not ended: written on the journal's thread, read by the batch's. */
+    private final Map<Integer, String> requestIds = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
         Thread t = new Thread(runnable, "async-invoke-journal");

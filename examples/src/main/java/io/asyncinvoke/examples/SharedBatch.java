@@ -170,7 +170,8 @@ final class SharedBatch {
         Mono<List<String>> files = out != null && completed
                 ? client.downloadAll(job, out.resolve("line-" + n), client.downloadOptions()).map(Path::toString).collectList()
                 : Mono.just(List.of());
-        return files.doOnNext(saved -> {
+        // printed off the client's threads (a handler runs on them): a slow stdout must not stall Redis or HTTP
+        return files.publishOn(Schedulers.boundedElastic()).doOnNext(saved -> {
             ObjectNode result = BatchCommand.result(n, job.getRequestId(), completed ? "COMPLETED" : "FAILED",
                     job.getOutput(), completed ? null : job.getError() == null ? "the service gave no reason"
                             : job.getError(), saved);
@@ -203,7 +204,10 @@ final class SharedBatch {
         if (authentication.get() != null) {
             throw CommandFailure.about(null, authentication.get());
         }
-        long lost = end.get(State.OUTCOME_UNKNOWN) + end.get(State.EXPIRED) + end.get(State.PARKED) + notSent.get();
+        // a line the service refused has no record (no job exists): whoever tried it printed it, everyone counts it
+        long recorded = end.values().stream().mapToLong(Long::longValue).sum();
+        long withoutRecord = Math.max(notSent.get(), counts.total() - recorded);
+        long lost = end.get(State.OUTCOME_UNKNOWN) + end.get(State.EXPIRED) + end.get(State.PARKED) + withoutRecord;
         if (lost > 0) {
             throw CommandFailure.of(lost + " of " + counts.total() + " lines unfinished (see their \"error\")");
         }

@@ -46,6 +46,11 @@ final class AiExceptions {
         if (error instanceof SubmitOutcomeUnknownException) {
             return false;
         }
+        if ((error instanceof AsyncInvokeTimeoutException || error instanceof TransportException)
+                && error.requestId().isPresent()) {
+            // the job exists (its watch or download failed): calling again would submit, and pay for, another
+            return false;
+        }
         if (error instanceof RateLimitedException || error instanceof AsyncInvokeTimeoutException) {
             return true;
         }

@@ -625,8 +625,11 @@ public class AsyncInvokeProperties {
         /** How long the handlers may take for one job before the attempt counts as failed. */
         private Duration handlerTimeout = Duration.ofMinutes(5);
 
-        /** How long shutdown waits for submits and handlers under way before releasing their leases. */
-        private Duration shutdownGrace = Duration.ofSeconds(30);
+        /**
+         * How long shutdown waits for submits and handlers under way before releasing their leases;
+         * below spring.lifecycle.timeout-per-shutdown-phase (30s by default), so that the release happens.
+         */
+        private Duration shutdownGrace = Duration.ofSeconds(20);
 
         private final JobsRedis redis = new JobsRedis();
 

@@ -2,6 +2,7 @@ package io.asyncinvoke.spring.boot;
 
 import static io.asyncinvoke.spring.boot.PropertyChecks.POSITIVE_DURATION;
 import static io.asyncinvoke.spring.boot.PropertyChecks.set;
+import static io.asyncinvoke.spring.boot.PropertyChecks.setUrl;
 
 import io.asyncinvoke.redis.RedisBudgetStore;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,13 +42,22 @@ public class AsyncInvokeRedisBudgetAutoConfiguration {
 
     private static final String STORE = "budget.store";
 
-    static RedisBudgetStore.Builder options(AsyncInvokeProperties.Redis redis) {
-        RedisBudgetStore.Builder builder = RedisBudgetStore.builder();
-        set(builder, "budget.redis.key-prefix", redis.getKeyPrefix(), "text", RedisBudgetStore.Builder::keyPrefix);
-        set(builder, "budget.redis.timeout", redis.getTimeout(), POSITIVE_DURATION, RedisBudgetStore.Builder::timeout);
-        set(builder, "budget.redis.retry-interval", redis.getRetryInterval(), POSITIVE_DURATION,
-                RedisBudgetStore.Builder::retryInterval);
-        return builder;
+    /**
+     * The settings both stores take; a class of its own, loaded only when client-redis is there
+     * (a method of this class naming RedisBudgetStore would fail its introspection without it).
+     */
+    static final class RedisOptions {
+        private RedisOptions() {
+        }
+
+        static RedisBudgetStore.Builder options(AsyncInvokeProperties.Redis redis) {
+            RedisBudgetStore.Builder builder = RedisBudgetStore.builder();
+            set(builder, "budget.redis.key-prefix", redis.getKeyPrefix(), "text", RedisBudgetStore.Builder::keyPrefix);
+            set(builder, "budget.redis.timeout", redis.getTimeout(), POSITIVE_DURATION, RedisBudgetStore.Builder::timeout);
+            set(builder, "budget.redis.retry-interval", redis.getRetryInterval(), POSITIVE_DURATION,
+                    RedisBudgetStore.Builder::retryInterval);
+            return builder;
+        }
     }
 
     /** {@code async-invoke.budget.redis.url}: a client and connection of the store's own. */
@@ -60,7 +70,7 @@ public class AsyncInvokeRedisBudgetAutoConfiguration {
         @ConditionalOnMissingBean
         RedisBudgetStore asyncInvokeRedisBudgetStore(AsyncInvokeProperties properties) {
             AsyncInvokeProperties.Redis redis = properties.getBudget().getRedis();
-            return set(options(redis), "budget.redis.url", redis.getUrl(),
+            return setUrl(RedisOptions.options(redis), "budget.redis.url", redis.getUrl(),
                     "a Redis URL: redis://host:port, rediss://host:port or redis://:password@host:port/db",
                     RedisBudgetStore.Builder::url).build();
         }
@@ -88,7 +98,7 @@ public class AsyncInvokeRedisBudgetAutoConfiguration {
         @ConditionalOnMissingBean
         RedisBudgetStore asyncInvokeRedisBudgetStore(AsyncInvokeProperties properties, LettuceConnectionFactory factory) {
             LettuceLoan loan = new LettuceLoan(factory);
-            return options(properties.getBudget().getRedis()).commands(loan, LettuceLoan.NAME).onClose(loan).build();
+            return RedisOptions.options(properties.getBudget().getRedis()).commands(loan, LettuceLoan.NAME).onClose(loan).build();
         }
     }
 

@@ -3,6 +3,7 @@ package io.asyncinvoke.spring.boot;
 import static io.asyncinvoke.spring.boot.PropertyChecks.NON_NEGATIVE_DURATION;
 import static io.asyncinvoke.spring.boot.PropertyChecks.POSITIVE_DURATION;
 import static io.asyncinvoke.spring.boot.PropertyChecks.set;
+import static io.asyncinvoke.spring.boot.PropertyChecks.setUrl;
 
 import io.asyncinvoke.client.AsyncInvokeAsyncClient;
 import io.asyncinvoke.client.JobCompletionHandler;
@@ -82,7 +83,7 @@ final class JobsConfigurations {
         @ConditionalOnProperty(prefix = "async-invoke.jobs.redis", name = "url")
         RedisJobStore asyncInvokeRedisJobStore(AsyncInvokeProperties properties, Environment environment) {
             AsyncInvokeProperties.JobsRedis redis = properties.getJobs().getRedis();
-            return set(RedisOptions.redisOptions(redis, environment), "jobs.redis.url", redis.getUrl(),
+            return setUrl(RedisOptions.redisOptions(redis, environment), "jobs.redis.url", redis.getUrl(),
                     "a Redis URL: redis://host:port, rediss://host:port or redis://:password@host:port/db",
                     RedisJobStore.Builder::url).build();
         }

@@ -31,6 +31,28 @@ final class PropertyChecks {
         }
     }
 
+    /**
+     * {@link #set} for a URL that may carry a password ({@code redis://:password@host}): a refusal
+     * shows it without its user part.
+     */
+    static <T> T setUrl(T target, String property, String url, String allowed, BiFunction<T, String, T> with) {
+        try {
+            return with.apply(target, url);
+        } catch (IllegalArgumentException | NullPointerException refusal) {
+            throw new InvalidAsyncInvokePropertyException(PREFIX + property, withoutUserInfo(url), allowed, refusal);
+        }
+    }
+
+    /** {@code url} with whatever stands between {@code //} and {@code @} masked. */
+    static String withoutUserInfo(String url) {
+        if (url == null) {
+            return show(null);
+        }
+        int scheme = url.indexOf("//");
+        int at = url.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? show(url.substring(0, scheme + 2) + io.asyncinvoke.client.AsyncInvokeDefaults.REDACTED + url.substring(at)) : show(url);
+    }
+
     /** {@code value} as a person wrote it: durations in the library's format ({@code 500ms}, {@code -5s}). */
     static String show(Object value) {
         if (value == null) {

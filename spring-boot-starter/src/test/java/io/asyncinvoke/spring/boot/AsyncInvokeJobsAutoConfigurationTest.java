@@ -256,6 +256,20 @@ class AsyncInvokeJobsAutoConfigurationTest {
         });
     }
 
+    @Test
+    void aRefusedRedisUrlNeverShowsItsPassword() {
+        runner().withPropertyValues("async-invoke.jobs.store=redis",
+                "async-invoke.jobs.redis.url=redis://:pa ss^w0rd@127.0.0.1:6379").run(context -> {
+            assertThat(context).hasFailed();
+            InvalidAsyncInvokePropertyException e = findCause(context.getStartupFailure());
+            assertThat(e.property()).isEqualTo("async-invoke.jobs.redis.url");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("pa ss^w0rd");
+            }
+            assertThat(e.value()).isEqualTo("redis://[REDACTED]@127.0.0.1:6379");
+        });
+    }
+
     /** A health as either Boot line's API gives it (the tests run on both). */
     static final class Health {
         final String status;
