@@ -27,7 +27,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code redis}, {@code namespace}, {@code api}, {@code key}, {@code owner} (optional),
  * {@code lease} (ms), {@code handled} (the file), {@code track=FROM-TO} (optional: track jobs
  * {@code job-FROM} to {@code job-(TO-1)}, every {@code step}-th), {@code expect} (exit once that
- * many jobs are final). Prints {@code TRACKED n}, {@code OWNED n} every 200 ms, {@code DONE}.
+ * many jobs are final). Prints {@code TRACKED n} once tracked, {@code OWNED n} every 200 ms from the start, {@code DONE}.
  * SIGTERM closes the tracker (its leases are released), as an application's shutdown does.
  */
 public final class TrackerWorker {
@@ -77,6 +77,18 @@ public final class TrackerWorker {
         };
         Runtime.getRuntime().addShutdownHook(new Thread(close, "tracker-shutdown"));
         System.out.println("READY " + tracker.owner());
+        Thread owned = new Thread(() -> {
+            while (!closed.get()) {
+                System.out.println("OWNED " + tracker.ownedCount());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "owned-report");
+        owned.setDaemon(true);
+        owned.start();
 
         if (a.containsKey("track")) {
             String[] range = a.get("track").split("-");
@@ -92,7 +104,6 @@ public final class TrackerWorker {
         long expect = Long.parseLong(a.getOrDefault("expect", "-1"));
         while (true) {
             Thread.sleep(200);
-            System.out.println("OWNED " + tracker.ownedCount());
             if (expect >= 0) {
                 Map<State, Long> counts = tracker.counts().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
                 if (counts != null) {
