@@ -148,7 +148,8 @@ class JobTrackerProcessesTest {
     @ParameterizedTest(name = "{0} processes")
     @ValueSource(ints = {2, 3})
     void whenOneProcessIsKilledWhileItWatchesTheOthersFinishEveryJobHandledOnce(int n) throws Exception {
-        simulator(Duration.ofMillis(200), Duration.ofSeconds(4));
+        // long enough that the killed process still watches its jobs once it has recorded them, even on a loaded machine
+        simulator(Duration.ofMillis(200), Duration.ofSeconds(8));
         int jobs = 12 * n;
         List<Workers.Worker> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -158,7 +159,7 @@ class JobTrackerProcessesTest {
         for (Workers.Worker w : all) {
             await("every process recorded its jobs", () -> w.count("TRACKED") == 1);
         }
-        assertThat(count(State.HANDLED)).as("no job ended before the kill").isZero();
+        await("the process to be killed watches jobs", () -> lastOwned(victim) > 0);
 
         victim.kill();
 
