@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncinvoke.simulator.Endpoint;
-import io.asyncinvoke.simulator.RecordedRequest;
 import io.asyncinvoke.simulator.Simulator;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,6 @@ class BatchJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("cli.jar", "target/async-invoke.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MODEL = "fal-ai/flux/schnell";
     private static final int LINES = 24;
 
     @TempDir
@@ -65,16 +62,6 @@ class BatchJarIT {
         return builder.start();
     }
 
-    private Path input(int lines) throws IOException {
-        Path file = tmp.resolve("batch.jsonl");
-        try (BufferedWriter writer = Files.newBufferedWriter(file)) {
-            for (int i = 1; i <= lines; i++) {
-                writer.write("{\"model_id\": \"" + MODEL + "\", \"input\": {\"prompt\": \"line " + i + "\"}}\n");
-            }
-        }
-        return file;
-    }
-
     /** Each line's last state in the journal (a torn last line left out). */
     private static Map<Integer, String> states(Path journal) throws IOException {
         Map<Integer, String> states = new HashMap<>();
@@ -89,22 +76,6 @@ class BatchJarIT {
             }
         }
         return states;
-    }
-
-    private Map<String, Long> postsByPrompt() {
-        return sim.journal().requests(Endpoint.SUBMIT).stream().map(RecordedRequest::body).map(body -> {
-            try {
-                return JSON.readTree(body).path("input").path("prompt").asText();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }).collect(Collectors.groupingBy(p -> p, Collectors.counting()));
-    }
-
-    private static void signal(Process process, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
     }
 
     private static List<JsonNode> lines(Path out) throws IOException {
@@ -134,12 +105,12 @@ class BatchJarIT {
             assertThat(results).allSatisfy(r -> assertThat(r.get("status").asText(null) == null
                     ? r.get("error").asText() : r.get("status").asText()).matches("COMPLETED|outcome unknown.*"));
         }
-        assertThat(postsByPrompt()).as("no line submitted twice").allSatisfy((p, n) -> assertThat(n).isEqualTo(1));
+        assertThat(BatchFixtures.postsByPrompt(sim)).as("no line submitted twice").allSatisfy((p, n) -> assertThat(n).isEqualTo(1));
     }
 
     @Test
     void killedWithSigkillAndRunAgainEveryLineCompletesExactlyOnceWithOnePostPerLine() throws Exception {
-        Path file = input(LINES);
+        Path file = BatchFixtures.input(tmp.resolve("batch.jsonl"), LINES);
         Path journal = tmp.resolve("batch.journal");
         Process first = batch(file, journal, tmp.resolve("first.out"), tmp.resolve("first.err"));
         // killed mid-run, while jobs are in flight and no submit is: then nothing can be lost
@@ -150,13 +121,13 @@ class BatchJarIT {
             if (!Files.exists(journal) || !states(journal).containsValue("submitted")) {
                 continue;
             }
-            signal(first, "STOP");
+            BatchFixtures.signal(first, "STOP");
             Map<Integer, String> states = states(journal);
             if (!states.containsValue("submitting") && states.containsValue("submitted")) {
                 first.destroyForcibly();
                 killed = true;
             } else {
-                signal(first, "CONT");
+                BatchFixtures.signal(first, "CONT");
             }
         }
         assertThat(killed).as("killed mid-run").isTrue();
@@ -167,7 +138,7 @@ class BatchJarIT {
 
         rerunCompletes(file, journal);
 
-        assertThat(postsByPrompt()).as("one POST per line").hasSize(LINES)
+        assertThat(BatchFixtures.postsByPrompt(sim)).as("one POST per line").hasSize(LINES)
                 .allSatisfy((prompt, n) -> assertThat(n).isEqualTo(1));
         assertThat(lines(tmp.resolve("rerun.out")))
                 .allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("COMPLETED"));
@@ -175,7 +146,7 @@ class BatchJarIT {
 
     @Test
     void killedAtAnyMomentNothingIsLostOrDuplicated() throws Exception {
-        Path file = input(LINES);
+        Path file = BatchFixtures.input(tmp.resolve("batch.jsonl"), LINES);
         Path journal = tmp.resolve("batch.journal");
         Random random = new Random();
         // several kills at random moments, each followed by a rerun that is killed too
@@ -188,7 +159,7 @@ class BatchJarIT {
             Thread.sleep(random.nextInt(800));
             run.destroyForcibly();
             assertThat(run.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(postsByPrompt()).allSatisfy((p, n) -> assertThat(n).isEqualTo(1));
+            assertThat(BatchFixtures.postsByPrompt(sim)).allSatisfy((p, n) -> assertThat(n).isEqualTo(1));
         }
 
         rerunCompletes(file, journal);
@@ -199,7 +170,7 @@ class BatchJarIT {
         int lines = 100_000;
         // few: the client's request budget (250 a minute) paces real jobs
         int fresh = 10;
-        Path file = input(lines);
+        Path file = BatchFixtures.input(tmp.resolve("batch.jsonl"), lines);
         // a journal of a batch stopped near its end: every line but the last 10 ended, each with an output
         // of about 600 bytes, 60 MB in all, more than the heap of the process that reads it
         Path journal = tmp.resolve("batch.journal");

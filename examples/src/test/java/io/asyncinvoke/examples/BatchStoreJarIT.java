@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncinvoke.redis.RedisServerExtension;
 import io.asyncinvoke.simulator.Endpoint;
-import io.asyncinvoke.simulator.RecordedRequest;
 import io.asyncinvoke.simulator.Simulator;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,16 +64,6 @@ class BatchStoreJarIT {
         return builder.start();
     }
 
-    private Path input() throws IOException {
-        Path file = tmp.resolve("batch.jsonl");
-        try (BufferedWriter writer = Files.newBufferedWriter(file)) {
-            for (int i = 1; i <= LINES; i++) {
-                writer.write("{\"model_id\": \"fal-ai/flux/schnell\", \"input\": {\"prompt\": \"line " + i + "\"}}\n");
-            }
-        }
-        return file;
-    }
-
     private List<JsonNode> printed(String name) throws IOException {
         List<JsonNode> all = new ArrayList<>();
         for (String line : Files.readAllLines(tmp.resolve(name + ".out"))) {
@@ -86,21 +74,6 @@ class BatchStoreJarIT {
             }
         }
         return all;
-    }
-
-    private Map<String, Long> postsByPrompt() {
-        return sim.journal().requests(Endpoint.SUBMIT).stream().map(RecordedRequest::body).map(body -> {
-            try {
-                return JSON.readTree(body).path("input").path("prompt").asText();
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }).collect(Collectors.groupingBy(p -> p, Collectors.counting()));
-    }
-
-    private static void signal(Process process, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     /** How many lines of the batch are recorded as being submitted (their answer not yet recorded). */
@@ -118,7 +91,7 @@ class BatchStoreJarIT {
 
     @Test
     void aKilledWorkersLinesAreTakenOverAndEveryLineIsSubmittedOnce() throws Exception {
-        Path file = input();
+        Path file = BatchFixtures.input(tmp.resolve("batch.jsonl"), LINES);
         String store = REDIS.server().url() + "/kill-" + System.nanoTime();
         Process victim = worker(file, store, "victim");
         Process survivor = worker(file, store, "survivor");
@@ -132,12 +105,12 @@ class BatchStoreJarIT {
             if (sim.journal().count(Endpoint.SUBMIT) < 12) {
                 continue;
             }
-            signal(victim, "STOP");
+            BatchFixtures.signal(victim, "STOP");
             if (submitting(file, store) == 0) {
                 victim.destroyForcibly();
                 killed = true;
             } else {
-                signal(victim, "CONT");
+                BatchFixtures.signal(victim, "CONT");
             }
         }
         assertThat(killed).as("killed while jobs ran").isTrue();
@@ -153,7 +126,7 @@ class BatchStoreJarIT {
         assertThat(lines).as("every line finished by one of them").hasSize(LINES);
         assertThat(printed("survivor")).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("COMPLETED"));
         assertThat(printed("victim").size()).as("lines were left to take over").isLessThan(LINES);
-        assertThat(postsByPrompt()).as("one POST per line, across both workers").hasSize(LINES)
+        assertThat(BatchFixtures.postsByPrompt(sim)).as("one POST per line, across both workers").hasSize(LINES)
                 .allSatisfy((prompt, n) -> assertThat(n).isEqualTo(1));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncinvoke.simulator.Endpoint;
-import io.asyncinvoke.simulator.RecordedRequest;
 import io.asyncinvoke.simulator.Simulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -128,18 +126,6 @@ class BatchTest {
 
     private long posts() {
         return sim.journal().count(Endpoint.SUBMIT);
-    }
-
-    private Map<String, Long> postsByPrompt() {
-        return sim.journal().requests(Endpoint.SUBMIT).stream().map(RecordedRequest::body)
-                .map(body -> {
-                    try {
-                        return JSON.readTree(body).path("input").path("prompt").asText();
-                    } catch (IOException e) {
-                        throw new AssertionError(e);
-                    }
-                })
-                .collect(Collectors.groupingBy(p -> p, Collectors.counting()));
     }
 
     private static String sha256(Path file) throws Exception {
@@ -415,13 +401,13 @@ class BatchTest {
         JsonNode unknown = result.byLine().get(2);
         assertThat(unknown.get("status").isNull()).isTrue();
         assertThat(unknown.get("error").asText()).contains("outcome unknown").contains("--resubmit-unknown");
-        assertThat(postsByPrompt()).containsOnlyKeys("prompt 1", "prompt 3");
+        assertThat(BatchFixtures.postsByPrompt(sim)).containsOnlyKeys("prompt 1", "prompt 3");
 
         Result resubmitted = batch(file.toString(), "--journal", journal.toString(), "--resubmit-unknown");
 
         assertThat(resubmitted.code).as(resubmitted.err).isZero();
         assertThat(resubmitted.byLine()).hasSize(3);
-        assertThat(postsByPrompt()).containsEntry("prompt 1", 1L).containsEntry("prompt 2", 1L)
+        assertThat(BatchFixtures.postsByPrompt(sim)).containsEntry("prompt 1", 1L).containsEntry("prompt 2", 1L)
                 .containsEntry("prompt 3", 1L);
     }
 
@@ -492,7 +478,7 @@ class BatchTest {
 
         assertThat(resumed.code).as(resumed.err).isZero();
         assertThat(resumed.byLine()).hasSize(5);
-        assertThat(postsByPrompt()).hasSize(5).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
+        assertThat(BatchFixtures.postsByPrompt(sim)).hasSize(5).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
     }
 
     @Test
@@ -514,7 +500,7 @@ class BatchTest {
 
         assertThat(rerun.code).as(rerun.err).isEqualTo(4);
         assertThat(rerun.byLine().get(1).get("error").asText()).startsWith("outcome unknown");
-        assertThat(postsByPrompt()).hasSize(3).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
+        assertThat(BatchFixtures.postsByPrompt(sim)).hasSize(3).allSatisfy((prompt, count) -> assertThat(count).isEqualTo(1));
     }
 
     @Test
