@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -44,6 +45,10 @@ import java.util.function.Supplier;
  * whose expiry is the end of the hold, never shortened ({@code SET NX PX}, then {@code PEXPIRE GT}):
  * every process that asks for a token sees it and waits it out, and the bucket is emptied at both
  * ends of the hold, so that requests resume at the rate rather than in a burst.
+ *
+ * <p>A refused take says when the next token comes plus a random part of one token's interval (the
+ * shortest window's): processes told the same instant would otherwise come back together, and the
+ * one nearest to Redis, or least loaded, would win most tokens.
  *
  * <p>A token costs three commands in two round trips ({@code PTTL} of the hold beside Bucket4j's
  * {@code GET}, then its {@code EVAL}), more when processes race for the same bucket (a
@@ -156,6 +161,8 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         private final byte[] bucketKey;
         private final byte[] holdKey;
         private volatile BucketConfiguration configuration;
+        /** One token's interval of the shortest window: how far apart refused takes are told to come back. */
+        private volatile long tokenNanos;
         /** The bucket, on the connection it was made for (a new connection gets a new proxy). */
         private volatile Bound bound;
         /** This process saw a hold: the first to see it over empties the bucket. */
@@ -165,6 +172,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
             this.bucketKey = bucketKey(spec).getBytes(StandardCharsets.UTF_8);
             this.holdKey = holdKey(spec).getBytes(StandardCharsets.UTF_8);
             this.configuration = configuration(spec.bandwidths());
+            this.tokenNanos = tokenNanos(spec.bandwidths());
         }
 
         private CompletionStage<Bound> bound() {
@@ -201,7 +209,8 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
                         b.bucket.tryConsumeAsMuchAsPossible();
                     }
                     return taken.isConsumed() ? Take.granted()
-                            : Take.retryIn(Duration.ofNanos(taken.getNanosToWaitForRefill()));
+                            : Take.retryIn(Duration.ofNanos(taken.getNanosToWaitForRefill()
+                                    + ThreadLocalRandom.current().nextLong(tokenNanos)));
                 });
             });
         }
@@ -227,6 +236,7 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         public CompletionStage<Void> resize(List<Bandwidth> bandwidths) {
             BucketConfiguration next = configuration(bandwidths);
             configuration = next;
+            tokenNanos = tokenNanos(bandwidths);
             return bound().thenCompose(b -> b.bucket.replaceConfiguration(next, TokensInheritanceStrategy.AS_IS));
         }
 
@@ -234,6 +244,12 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
         public String toString() {
             return "RedisBudget{" + new String(bucketKey, StandardCharsets.UTF_8) + '}';
         }
+    }
+
+    /** The first (shortest) bandwidth's window over its refill, at least a microsecond. */
+    private static long tokenNanos(List<BudgetStore.Bandwidth> bandwidths) {
+        BudgetStore.Bandwidth shortest = bandwidths.get(0);
+        return Math.max(1_000, shortest.window().toNanos() / shortest.refillTokens());
     }
 
     private static BucketConfiguration configuration(List<BudgetStore.Bandwidth> bandwidths) {

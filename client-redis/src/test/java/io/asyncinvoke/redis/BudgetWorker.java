@@ -24,8 +24,9 @@ import reactor.core.publisher.Flux;
  * One process of a multi-process run: a client of the simulator at {@code baseUrl} whose budget
  * ({@code limit} requests per {@code windowMillis}) is kept in Redis (or in process with
  * {@code -}), running {@code jobs} image jobs at once after the parent says {@code GO} on stdin.
- * Prints {@code READY}, then {@code EVENT ...} lines as they come and one {@code RESULT k=v ...}
- * line; the times are milliseconds since {@code GO}. Exit code 0 unless something broke.
+ * Prints {@code READY}, then {@code EVENT ...} lines as they come, one {@code SENT} line (when
+ * each request got past the budget, in epoch milliseconds: comparable between processes) and one
+ * {@code RESULT k=v ...} line, whose times are milliseconds since {@code GO}. Exit code 0 unless something broke.
  *
  * <p>{@code java -cp <test class path> io.asyncinvoke.redis.BudgetWorker baseUrl apiKey redisUrl|- jobs limit windowMillis [pollMillis]}
  * (a fixed poll interval; without it, the default adaptive schedule).
@@ -49,7 +50,13 @@ public final class BudgetWorker {
         AtomicInteger unavailable = new AtomicInteger();
         AtomicInteger restored = new AtomicInteger();
         long[] go = new long[1];
+        List<Long> sentAt = new CopyOnWriteArrayList<>();
         AsyncInvokeListener listener = new AsyncInvokeListener() {
+            @Override
+            public void requestStarted(Exchange exchange) {
+                sentAt.add(System.currentTimeMillis());
+            }
+
             @Override
             public void requestCompleted(Exchange exchange, int statusCode, Throwable error, Duration duration) {
                 requests.incrementAndGet();
@@ -104,6 +111,7 @@ public final class BudgetWorker {
                 .block(Duration.ofMinutes(3));
         List<Long> sorted = completedAt.stream().sorted().collect(Collectors.toList());
         errors.forEach(e -> System.out.println("ERROR " + e.replace('\n', ' ')));
+        System.out.println("SENT " + sentAt.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
         System.out.println(String.format(Locale.ROOT,
                 "RESULT completed=%d failed=%d requests=%d tooMany=%d unavailable=%d restored=%d first=%d last=%d",
                 sorted.size(), failed.get(), requests.get(), tooMany.get(), unavailable.get(), restored.get(),

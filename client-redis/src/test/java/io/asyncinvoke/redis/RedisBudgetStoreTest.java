@@ -21,6 +21,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,8 @@ class RedisBudgetStoreTest {
         Take refused = take(a);
         assertThat(refused.isGranted()).isFalse();
         assertThat(refused.isHeld()).isFalse();
-        assertThat(refused.waitTime()).as("the next of 7 per 10 s").isBetween(Duration.ofMillis(1000), Duration.ofMillis(1429));
+        assertThat(refused.waitTime()).as("the next of 7 per 10 s, and up to one token's interval")
+                .isBetween(Duration.ofMillis(1000), Duration.ofMillis(2858));
         assertThat(take(b).isGranted()).isFalse();
         assertThat(take(other).isGranted()).isTrue();
         assertThat(redis.sync().keys("*")).containsExactlyInAnyOrder(
@@ -91,6 +93,23 @@ class RedisBudgetStoreTest {
                 "async-invoke:budget:{fedcba9876543210fedcba9876543210}:bucket");
         assertThat(redis.sync().pttl("async-invoke:budget:{0123456789abcdef0123456789abcdef}:bucket"))
                 .as("expires once it would be full again").isBetween(1L, 20_000L);
+    }
+
+    @Test
+    void refusedTakesAreToldToComeBackSpreadOverOneTokensInterval() {
+        BudgetStore.Budget a = store().open(spec("0123456789abcdef0123456789abcdef"));
+        while (take(a).isGranted()) {
+            // spend the bucket
+        }
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            waits.add(take(a).waitTime());
+        }
+        // 7 per 10 s: the next token within 1429 ms, and a random part of 1429 ms on top, so that
+        // processes refused at the same moment do not all come back at the same moment
+        assertThat(waits).allSatisfy(w -> assertThat(w).isBetween(Duration.ZERO, Duration.ofMillis(2858)));
+        Duration spread = Collections.max(waits).minus(Collections.min(waits));
+        assertThat(spread).as("%s", waits).isGreaterThan(Duration.ofMillis(400));
     }
 
     @Test
@@ -126,7 +145,8 @@ class RedisBudgetStoreTest {
         a.resize(List.of(new Bandwidth(1, 3, Duration.ofSeconds(10)))).toCompletableFuture().join();
         assertThat(take(b).isGranted()).as("the one token left fits the new capacity of 1").isTrue();
         Take refused = take(b);
-        assertThat(refused.waitTime()).as("3 per 10 s now").isBetween(Duration.ofMillis(2500), Duration.ofMillis(3334));
+        assertThat(refused.waitTime()).as("3 per 10 s now, and up to one token's interval")
+                .isBetween(Duration.ofMillis(2500), Duration.ofMillis(6667));
     }
 
     @Test

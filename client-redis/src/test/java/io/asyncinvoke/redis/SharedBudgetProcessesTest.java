@@ -59,9 +59,13 @@ class SharedBudgetProcessesTest {
             assertThat(sim.journal().countStatus(429)).as("the simulator answered no 429").isZero();
             assertThat(busiestWindow(sim.journal().requests())).as("the limit was what paced them")
                     .isBetween(LIMIT * 8 / 10, LIMIT);
-            // fair: the three finish close together, none starved behind the others
-            List<Long> last = results.stream().map(r -> r.get("last")).sorted().collect(Collectors.toList());
-            assertThat(last.get(0)).as("finishing times %s", last).isGreaterThanOrEqualTo(last.get(2) * 6 / 10);
+            // fair: while all three had requests waiting, each was let through a fair part. Dealt at
+            // random, one of the three gets under a ninth of some 45 requests in 1 run of 2,000 or fewer
+            // (binomial); measured, the smallest part was 7 of 38 in 18 runs.
+            List<Long> shares = workers.contendedShares(Duration.ofSeconds(1));
+            long contended = shares.stream().mapToLong(Long::longValue).sum();
+            assertThat(shares).as("requests sent by each process while all waited: %s of %s", shares, contended)
+                    .allSatisfy(n -> assertThat(n * 9).isGreaterThanOrEqualTo(contended));
         }
     }
 

@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Worker processes: real separate JVMs on this test's class path, their output collected;
@@ -37,6 +39,19 @@ public final class Workers implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /**
+     * How many requests each {@link BudgetWorker} sent while all of them had requests waiting: from
+     * {@code settle} after the first request of any (once a budget's burst is spent) until the first
+     * of them sent its last. A fair budget gives each about the same part.
+     */
+    public List<Long> contendedShares(java.time.Duration settle) {
+        List<List<Long>> sent = workers.stream().map(Worker::sent).collect(Collectors.toList());
+        long from = sent.stream().mapToLong(times -> times.get(0)).min().orElseThrow() + settle.toMillis();
+        long until = sent.stream().mapToLong(times -> times.get(times.size() - 1)).min().orElseThrow();
+        return sent.stream().map(times -> times.stream().filter(t -> t >= from && t < until).count())
+                .collect(Collectors.toList());
     }
 
     /** Tells every worker to begin. */
@@ -165,6 +180,17 @@ public final class Workers implements AutoCloseable {
                 }
             }
             throw new IllegalStateException("worker " + index + " printed no result: " + lines);
+        }
+
+        /** When its requests got past the budget (epoch milliseconds, in order), from its SENT line. */
+        public List<Long> sent() {
+            for (String line : lines) {
+                if (line.startsWith("SENT")) {
+                    String times = line.substring("SENT".length()).trim();
+                    return times.isEmpty() ? List.of() : Arrays.stream(times.split(",")).map(Long::valueOf).collect(Collectors.toList());
+                }
+            }
+            throw new IllegalStateException("worker " + index + " printed no SENT line: " + lines);
         }
 
         /** How many lines contain {@code text}. */

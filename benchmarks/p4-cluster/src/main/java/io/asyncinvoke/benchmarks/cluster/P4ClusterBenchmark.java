@@ -27,7 +27,9 @@ import java.util.Map;
  * {@code processes} JVMs ({@code BudgetWorker}) start together and run {@code jobs} image jobs each at
  * once (queued 200 ms, running 2 s, polled every 250 ms: together they ask for more than the limit
  * allows); counted from the simulator: requests, 429s; per process: when its last job completed
- * (ms after the start), whose spread says how fair the budget was.
+ * (ms after the start), and how many requests it sent while every process had some waiting (from
+ * the first second on, until the first process sent its last): the smallest of those parts, as a
+ * share of an equal part, says how fair the budget was.
  *
  * <p>Part 2: a token from the Redis budget directly ({@code BudgetStore.Budget.tryTake}, sequential,
  * a budget that never runs out): latency, beside a {@code PING}'s on a connection of its own (one
@@ -92,16 +94,21 @@ public final class P4ClusterBenchmark {
         long[] lastMillis;
         long wallMillis;
         List<Long> fallbacks = new ArrayList<>();
+        List<Long> contended = List.of();
 
         String line(String variant) {
             long[] sorted = lastMillis.clone();
             Arrays.sort(sorted);
             double spread = sorted[sorted.length - 1] == 0 ? 0
                     : 100.0 * (sorted[sorted.length - 1] - sorted[0]) / sorted[sorted.length - 1];
+            long all = contended.stream().mapToLong(Long::longValue).sum();
+            double smallest = all == 0 ? 0
+                    : 100.0 * contended.stream().mapToLong(Long::longValue).min().orElse(0) * contended.size() / all;
             return String.format(Locale.ROOT, "%-5s  requests %4d  429s %3d (%4.1f %%)  jobs %d completed, %d failed;"
-                            + " each process's last job done at %s ms (spread %.0f %% of the slowest); wall %.1f s%s",
+                            + " each process's last job done at %s ms (spread %.0f %% of the slowest);"
+                            + " requests sent while all waited %s (the smallest %.0f %% of an equal part); wall %.1f s%s",
                     variant, requests, tooMany, requests == 0 ? 0 : 100.0 * tooMany / requests, completed, failed,
-                    Arrays.toString(lastMillis), spread, wallMillis / 1000.0,
+                    Arrays.toString(lastMillis), spread, contended, smallest, wallMillis / 1000.0,
                     fallbacks.stream().mapToLong(Long::longValue).sum() == 0 ? "" : "; fallbacks " + fallbacks);
         }
     }
@@ -121,6 +128,7 @@ public final class P4ClusterBenchmark {
             run.requests = sim.journal().requests().size();
             run.tooMany = sim.journal().countStatus(429);
             run.lastMillis = new long[processes];
+            run.contended = workers.contendedShares(Duration.ofSeconds(1));
             for (int i = 0; i < processes; i++) {
                 Map<String, Long> r = workers.list().get(i).result();
                 run.completed += r.get("completed");
