@@ -36,16 +36,20 @@ class WaiterQueueTest {
         }, null);
     }
 
+    private void enqueue(WaiterQueue.Waiter... waiters) {
+        synchronized (lock) {
+            for (WaiterQueue.Waiter w : waiters) {
+                queue.enqueue(w);
+            }
+        }
+    }
+
     @Test
     void aCancelWhileAChainIsFailedLeavesTheQueueIntact() {
         WaiterQueue.Waiter a = waiter("a");
         WaiterQueue.Waiter b = waiter("b");
         WaiterQueue.Waiter c = waiter("c");
-        synchronized (lock) {
-            queue.enqueue(a);
-            queue.enqueue(b);
-            queue.enqueue(c);
-        }
+        enqueue(a, b, c);
         WaiterQueue.Waiter chain;
         synchronized (lock) {
             chain = queue.takeAll();
@@ -53,9 +57,7 @@ class WaiterQueueTest {
         // c gives up while the chain is on its way out (another thread, before fail reaches it)
         c.cancel();
         WaiterQueue.Waiter d = waiter("d");
-        synchronized (lock) {
-            queue.enqueue(d);
-        }
+        enqueue(d);
         WaiterQueue.fail(chain, new IllegalStateException("held"));
 
         synchronized (lock) {
@@ -71,11 +73,7 @@ class WaiterQueueTest {
         WaiterQueue.Waiter a = waiter("a");
         WaiterQueue.Waiter b = waiter("b");
         WaiterQueue.Waiter c = waiter("c");
-        synchronized (lock) {
-            queue.enqueue(a);
-            queue.enqueue(b);
-            queue.enqueue(c);
-        }
+        enqueue(a, b, c);
         b.cancel();
         synchronized (lock) {
             assertThat(queue.pollGranted()).isSameAs(a);

@@ -169,28 +169,28 @@ public final class Workers implements AutoCloseable {
 
         /** Its RESULT line as numbers. */
         public Map<String, Long> result() {
-            for (String line : lines) {
-                if (line.startsWith("RESULT ")) {
-                    Map<String, Long> values = new HashMap<>();
-                    for (String pair : line.substring(7).split(" ")) {
-                        String[] kv = pair.split("=");
-                        values.put(kv[0], Long.parseLong(kv[1]));
-                    }
-                    return values;
-                }
+            Map<String, Long> values = new HashMap<>();
+            for (String pair : printed("RESULT").split(" ")) {
+                String[] kv = pair.split("=");
+                values.put(kv[0], Long.parseLong(kv[1]));
             }
-            throw new IllegalStateException("worker " + index + " printed no result: " + lines);
+            return values;
         }
 
         /** When its requests got past the budget (epoch milliseconds, in order), from its SENT line. */
         public List<Long> sent() {
+            String times = printed("SENT");
+            return times.isEmpty() ? List.of() : Arrays.stream(times.split(",")).map(Long::valueOf).collect(Collectors.toList());
+        }
+
+        /** What follows {@code tag} on the line it printed with that tag first. */
+        private String printed(String tag) {
             for (String line : lines) {
-                if (line.startsWith("SENT")) {
-                    String times = line.substring("SENT".length()).trim();
-                    return times.isEmpty() ? List.of() : Arrays.stream(times.split(",")).map(Long::valueOf).collect(Collectors.toList());
+                if (line.equals(tag) || line.startsWith(tag + " ")) {
+                    return line.substring(tag.length()).trim();
                 }
             }
-            throw new IllegalStateException("worker " + index + " printed no SENT line: " + lines);
+            throw new IllegalStateException("worker " + index + " printed no " + tag + " line: " + lines);
         }
 
         /** How many lines contain {@code text}. */

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BatchJarIT {
 
-    private static final Path JAR = Path.of(System.getProperty("cli.jar", "target/async-invoke.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LINES = 24;
 
@@ -42,7 +41,7 @@ class BatchJarIT {
 
     @BeforeEach
     void start() {
-        assertThat(JAR).exists();
+        assertThat(CliJar.PATH).exists();
         sim = Simulator.builder().queuedFor(Duration.ofMillis(300)).runningFor(Duration.ofMillis(600)).start();
     }
 
@@ -52,10 +51,8 @@ class BatchJarIT {
     }
 
     private Process batch(Path file, Path journal, Path out, Path err, String... jvm) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(jvm));
-        command.addAll(List.of("-jar", JAR.toString(), "batch", file.toString(), "--journal", journal.toString(),
-                "--concurrency", "4", "--base-url", sim.baseUrl(), "--api-key", sim.apiKey()));
+        List<String> command = CliJar.command(List.of(jvm), "batch", file.toString(), "--journal", journal.toString(),
+                "--concurrency", "4", "--base-url", sim.baseUrl(), "--api-key", sim.apiKey());
         ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().remove("MODEL_ACCESS_KEY");

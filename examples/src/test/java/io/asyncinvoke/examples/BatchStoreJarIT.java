@@ -34,7 +34,6 @@ class BatchStoreJarIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final Path JAR = Path.of(System.getProperty("cli.jar", "target/async-invoke.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LINES = 30;
 
@@ -45,7 +44,7 @@ class BatchStoreJarIT {
 
     @BeforeEach
     void start() {
-        assertThat(JAR).exists();
+        assertThat(CliJar.PATH).exists();
         sim = Simulator.builder().queuedFor(Duration.ofMillis(200)).runningFor(Duration.ofSeconds(3)).start();
     }
 
@@ -55,9 +54,8 @@ class BatchStoreJarIT {
     }
 
     private Process worker(Path file, String store, String name) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "batch", file.toString(), "--store", store, "--lease", "2s",
-                "--concurrency", "10", "--base-url", sim.baseUrl(), "--api-key", sim.apiKey()));
+        List<String> command = CliJar.command(List.of(), "batch", file.toString(), "--store", store, "--lease", "2s",
+                "--concurrency", "10", "--base-url", sim.baseUrl(), "--api-key", sim.apiKey());
         ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile())
                 .redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile());
         builder.environment().remove("MODEL_ACCESS_KEY");

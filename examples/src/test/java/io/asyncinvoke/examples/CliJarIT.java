@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar, run the way a user runs it: {@code java -jar target/async-invoke.jar ...}. */
 class CliJarIT {
 
-    private static final Path JAR = Path.of(System.getProperty("cli.jar", "target/async-invoke.jar"));
 
     @TempDir
     Path tmp;
@@ -37,15 +36,8 @@ class CliJarIT {
     record Run(int code, String out, String err) {
     }
 
-    private static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
     private Run java(String... args) throws IOException, InterruptedException {
-        List<String> command = command(args);
+        List<String> command = CliJar.command(List.of(), args);
         Path out = Files.createTempFile(tmp, "stdout", ".txt");
         Path err = Files.createTempFile(tmp, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile())
@@ -60,7 +52,7 @@ class CliJarIT {
 
     @Test
     void theReadmeDemoRunsOffline() throws Exception {
-        assertThat(JAR).exists();
+        assertThat(CliJar.PATH).exists();
 
         Run run = java("run", "--prompt", "a lighthouse at dusk", "--out", "out/");
 
@@ -144,7 +136,7 @@ class CliJarIT {
     }
 
     private Served simulator(String... args) throws Exception {
-        List<String> command = command("simulator");
+        List<String> command = CliJar.command(List.of(), "simulator");
         command.addAll(List.of(args));
         Path err = Files.createTempFile(tmp, "simulator-stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile()).redirectError(err.toFile());
@@ -325,7 +317,7 @@ class CliJarIT {
     void stoppingTheCommandMidDownloadLeavesNoPartFile() throws Exception {
         Simulator api = endlessMediaService();
         Path files = tmp.resolve("stopped");
-        Process process = new ProcessBuilder(command("watch", "job-1", "--out", files.toString(),
+        Process process = new ProcessBuilder(CliJar.command(List.of(), "watch", "job-1", "--out", files.toString(),
                 "--base-url", "http://127.0.0.1:" + api.port(), "--api-key", "sk-do-endless-test"))
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("stopped.log").toFile())
                 .start();
